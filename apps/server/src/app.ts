@@ -1,0 +1,60 @@
+import formbody from "@fastify/formbody";
+import rateLimit from "@fastify/rate-limit";
+import Fastify from "fastify";
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { VERSION, type Container } from "./container";
+import { apiKeysRoutes } from "./modules/api-keys/api-keys.routes";
+import { authRoutes } from "./modules/auth/auth.routes";
+import { healthRoutes } from "./modules/health/health.routes";
+import { tenantsRoutes } from "./modules/tenants/tenants.routes";
+import { usersRoutes } from "./modules/users/users.routes";
+import { registerAuth } from "./plugins/auth";
+import { registerErrorHandler } from "./plugins/error-handler";
+import { registerOpenApi } from "./plugins/openapi";
+import { registerWebUi } from "./plugins/web-ui";
+
+/** Builds the HTTP app without listening, so tests use inject() or a real socket alike. */
+export async function buildApp(container: Container) {
+  const { config, services } = container;
+  const app = Fastify({
+    logger: {
+      level: config.LOG_LEVEL,
+      redact: ["req.headers.authorization", "req.headers.cookie", "req.headers[\"sec-websocket-protocol\"]"],
+    },
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: config.TRUST_PROXY,
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && /^[\w.-]{1,64}$/.test(given) ? given : crypto.randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+  registerErrorHandler(app);
+  registerAuth(app, (bearer) => services.auth.authenticate(bearer));
+  await app.register(formbody);
+  await app.register(rateLimit, {
+    global: false,
+    ...(container.redis ? { redis: container.redis, nameSpace: "atrium:ratelimit:" } : {}),
+  });
+  await registerOpenApi(app, VERSION);
+
+  await app.register(
+    async (api) => {
+      await api.register(healthRoutes(container.database, VERSION));
+      await api.register(authRoutes(services.auth, config.LOGIN_IP_PER_MINUTE));
+      await api.register(usersRoutes(services.users));
+      await api.register(tenantsRoutes(services.tenants));
+      await api.register(apiKeysRoutes(services.apiKeys));
+    },
+    { prefix: "/api/v1" },
+  );
+  await registerWebUi(app, config.WEB_DIST_DIR);
+  return app;
+}
+export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,69 @@
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+/**
+ * Every environment variable Atrium reads, with what it does. Parsed once at start-up by
+ * loadConfig(); nothing else reads process.env.
+ */
+export const ConfigSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production").describe("Runtime mode"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080).describe("HTTP port to listen on"),
+  HOST: z.string().default("0.0.0.0").describe("Interface to bind"),
+  ATRIUM_DATA_DIR: z
+    .string()
+    .default("./data")
+    .describe("Directory for the embedded database, local file storage and the lock file"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
+    .optional()
+    .describe("PostgreSQL 15+ with pgvector; when unset, the embedded PGlite database in ATRIUM_DATA_DIR is used"),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10).describe("Connections per process on PostgreSQL"),
+  REDIS_URL: z.string().optional().describe("Redis for shared rate limits and WebSocket fan-out; in-process when unset"),
+  JWT_SECRET: z
+    .string()
+    .min(32, "must be at least 32 characters")
+    .optional()
+    .describe("HMAC secret for access tokens; generated once and kept in the database when unset"),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(900).describe("Access token lifetime"),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30).describe("Refresh token lifetime"),
+  ATRIUM_ADMIN_EMAIL: z.email().optional().describe("Creates the instance owner at start-up when no user exists yet"),
+  ATRIUM_ADMIN_PASSWORD: z
+    .string()
+    .min(10, "must be at least 10 characters")
+    .optional()
+    .describe("Password of the owner created from ATRIUM_ADMIN_EMAIL"),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5).describe("Failed logins per account before a lock-out window"),
+  LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).default(900).describe("Length of the per-account lock-out window"),
+  LOGIN_IP_PER_MINUTE: z.coerce.number().int().min(1).default(30).describe("Login attempts per client IP per minute"),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576).describe("Largest JSON body accepted"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("pino log level"),
+  WEB_DIST_DIR: z.string().optional().describe("Built web UI to serve; defaults to apps/web/dist"),
+  TRUST_PROXY: bool.default(false).describe("Trust X-Forwarded-* headers (behind a reverse proxy)"),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Parses the environment once; on failure returns every problem so main can print them and exit. */
+export function parseConfig(env: Record<string, string | undefined>): { config?: Config; problems: string[] } {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const result = ConfigSchema.safeParse(cleaned);
+  if (result.success) {
+    const config = result.data;
+    if (config.ATRIUM_ADMIN_EMAIL && !config.ATRIUM_ADMIN_PASSWORD) {
+      return { problems: ["ATRIUM_ADMIN_PASSWORD: required when ATRIUM_ADMIN_EMAIL is set"] };
+    }
+    return { config, problems: [] };
+  }
+  return {
+    problems: result.error.issues.map((i) => `${i.path.join(".") || "(env)"}: ${i.message}`),
+  };
+}
+
+/** Config for tests: embedded defaults with overrides. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  const parsed = ConfigSchema.parse({ NODE_ENV: "test", LOG_LEVEL: "silent" });
+  return { ...parsed, ...overrides };
+}

@@ -1,0 +1,166 @@
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { vector } from "@electric-sql/pglite-pgvector";
+import { sql } from "drizzle-orm";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import pg from "pg";
+import { acquireDirLock, type DirLock } from "./dir-lock";
+import { APP_ROLE, migrate, type SqlRunner } from "./migrate";
+import * as schema from "./schema";
+
+export type Schema = typeof schema;
+/** The one query-builder type repositories use, for PGlite and PostgreSQL alike (and their transactions). */
+export type DB = PgDatabase<PgQueryResultHKT, Schema>;
+
+/** Who a transaction runs for: row-level security reads these settings. */
+export interface Scope {
+  tenantId?: string | null;
+  userId?: string | null;
+  /** System work (start-up, instance admins' cross-tenant lists): sees every tenant. */
+  bypass?: boolean;
+}
+
+/** The database adapter: a query builder plus scoped transactions, over PGlite or PostgreSQL. */
+export interface Database {
+  kind: "embedded" | "postgres";
+  db: DB;
+  /** Runs fn in one transaction with the tenant context set for row-level security. */
+  scoped<T>(scope: Scope, fn: (tx: DB) => Promise<T>): Promise<T>;
+  /** Raw statements, for health checks and tools. */
+  runner: SqlRunner;
+  /** True when every migration on disk has been applied. */
+  isMigrated(): Promise<boolean>;
+  /** The PGlite instance in embedded mode (the job queue shares it). */
+  pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  poolSize?: number;
+  /** Embedded only: keep the database in memory (tests). */
+  inMemory?: boolean;
+}
+
+/** Opens the configured database, applies migrations and switches to the non-superuser app role. */
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize ?? 10) : openEmbedded(opts);
+}
+
+async function openEmbedded(opts: DatabaseOptions): Promise<Database> {
+  let lock: DirLock | undefined;
+  let dataPath: string | undefined;
+  if (!opts.inMemory) {
+    const dir = resolve(opts.dataDir);
+    mkdirSync(dir, { recursive: true });
+    // PGlite does not stop a second process from opening the same files (which corrupts them).
+    lock = acquireDirLock(dir);
+    dataPath = resolve(dir, "pgdata");
+  }
+  try {
+    const pglite = await PGlite.create(dataPath, { extensions: { vector } });
+    const runner: SqlRunner = {
+      exec: async (text) => {
+        await pglite.exec(text);
+      },
+      query: async (text, params) => (await pglite.query<Record<string, unknown>>(text, params)).rows,
+      transaction: (fn) =>
+        pglite.transaction(async (tx) =>
+          fn({
+            exec: async (t) => {
+              await tx.exec(t);
+            },
+            query: async (t, p) => (await tx.query<Record<string, unknown>>(t, p)).rows,
+          }),
+        ),
+    };
+    const migration = await migrate(runner);
+    await pglite.exec(`SET ROLE ${APP_ROLE}`);
+    const db = drizzlePglite({ client: pglite, schema }) as unknown as DB;
+    return {
+      kind: "embedded",
+      db,
+      pglite,
+      runner,
+      scoped: (scope, fn) => scopedTransaction(db, scope, fn),
+      isMigrated: async () => (await migration.pending(runner)) === 0,
+      close: async () => {
+        await pglite.close();
+        lock?.release();
+      },
+    };
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  const clientRunner = (c: pg.Client | pg.PoolClient): SqlRunner => ({
+    exec: async (text) => {
+      await c.query(text);
+    },
+    query: async (text, params) => (await c.query(text, params as unknown[])).rows,
+    transaction: (fn) => clientTransaction(c, fn),
+  });
+  const clientTransaction = async <T>(c: pg.Client | pg.PoolClient, fn: (tx: SqlRunner) => Promise<T>) => {
+    await c.query("BEGIN");
+    try {
+      const out = await fn(clientRunner(c));
+      await c.query("COMMIT");
+      return out;
+    } catch (err) {
+      await c.query("ROLLBACK");
+      throw err;
+    }
+  };
+  let migration: Awaited<ReturnType<typeof migrate>>;
+  try {
+    migration = await migrate(clientRunner(admin));
+  } finally {
+    await admin.end();
+  }
+  // Every pooled connection starts as the app role (a startup option, so no query can run before
+  // it), so row-level security applies to all app queries.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: `-c role=${APP_ROLE}` });
+  const runner: SqlRunner = {
+    exec: async (text) => {
+      await pool.query(text);
+    },
+    query: async (text, params) => (await pool.query(text, params as unknown[])).rows,
+    transaction: async (fn) => {
+      const c = await pool.connect();
+      try {
+        return await clientTransaction(c, fn);
+      } finally {
+        c.release();
+      }
+    },
+  };
+  const db = drizzlePg({ client: pool, schema }) as unknown as DB;
+  return {
+    kind: "postgres",
+    db,
+    runner,
+    scoped: (scope, fn) => scopedTransaction(db, scope, fn),
+    isMigrated: async () => (await migration.pending(runner)) === 0,
+    close: () => pool.end(),
+  };
+}
+
+async function scopedTransaction<T>(db: DB, scope: Scope, fn: (tx: DB) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(
+      sql`select set_config('app.tenant_id', ${scope.tenantId ?? ""}, true),
+                 set_config('app.user_id', ${scope.userId ?? ""}, true),
+                 set_config('app.bypass_rls', ${scope.bypass ? "on" : "off"}, true)`,
+    );
+    return fn(tx as unknown as DB);
+  });
+}
