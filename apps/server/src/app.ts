@@ -37,6 +37,8 @@ export async function buildApp(container: Container) {
   });
   registerErrorHandler(app);
   registerAuth(app, (bearer) => services.auth.authenticate(bearer));
+  // JSON and form bodies only: anything else is answered 415 instead of reaching validation as text.
+  app.removeContentTypeParser("text/plain");
   await app.register(formbody);
   await app.register(rateLimit, {
     global: false,

@@ -88,10 +88,10 @@ async function openEmbedded(opts: DatabaseOptions): Promise<Database> {
       runner,
       scoped: (scope, fn) => scopedTransaction(db, scope, fn),
       isMigrated: async () => (await migration.pending(runner)) === 0,
-      close: async () => {
+      close: once(async () => {
         await pglite.close();
         lock?.release();
-      },
+      }),
     };
   } catch (err) {
     lock?.release();
@@ -150,7 +150,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     runner,
     scoped: (scope, fn) => scopedTransaction(db, scope, fn),
     isMigrated: async () => (await migration.pending(runner)) === 0,
-    close: () => pool.end(),
+    close: once(() => pool.end()),
   };
 }
 
@@ -163,4 +163,13 @@ async function scopedTransaction<T>(db: DB, scope: Scope, fn: (tx: DB) => Promis
     );
     return fn(tx as unknown as DB);
   });
+}
+
+/** Makes close() safe to call twice (shutdown paths and tests both close). */
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => {
+    done ??= fn();
+    return done;
+  };
 }

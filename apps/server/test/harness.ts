@@ -1,0 +1,87 @@
+import type { TokenResponse } from "@atrium/contracts";
+import { buildApp, type App } from "../src/app";
+import { testConfig, type Config } from "../src/config/config";
+import { buildContainer, type Container } from "../src/container";
+import { createArgon2Hasher } from "../src/infra/passwords";
+import type { Backend } from "./backends";
+
+export const OWNER = { email: "owner@example.com", name: "Olga Owner", password: "Owner-Passw0rd-1" };
+
+export interface TestApp {
+  app: App;
+  container: Container;
+  close(): Promise<void>;
+  /** Signs in and returns an Authorization header. */
+  login(email: string, password: string): Promise<{ authorization: string; tokens: TokenResponse }>;
+  /** Runs first-run setup as OWNER and returns their header. */
+  setupOwner(): Promise<{ authorization: string }>;
+  /** As `auth`, creates a user (instance admin only). */
+  createUser(auth: { authorization: string }, email: string, role?: "admin" | "member"): Promise<{ id: string; authorization: string }>;
+  createTenant(auth: { authorization: string }, name: string): Promise<{ id: string; slug: string }>;
+  addMember(auth: { authorization: string }, tenantId: string, email: string, role?: "admin" | "member"): Promise<void>;
+}
+
+export const PASSWORD = "Member-Passw0rd-1";
+
+/** A real app on a real database (in-memory PGlite, or a fresh Postgres database). */
+export async function startTestApp(backend: Backend, overrides: Partial<Config> = {}): Promise<TestApp> {
+  const { database, drop } = await backend.open();
+  // Real argon2id with small parameters: the same code path, fast enough for many logins.
+  const container = await buildContainer(testConfig(overrides), {
+    database,
+    hasher: createArgon2Hasher({ memoryCost: 1024, timeCost: 1 }),
+  });
+  const app = await buildApp(container);
+  await app.ready();
+
+  const expectOk = (res: { statusCode: number; body: string }, what: string) => {
+    if (res.statusCode >= 300) throw new Error(`${what} failed: ${res.statusCode} ${res.body}`);
+  };
+
+  const t: TestApp = {
+    app,
+    container,
+    async close() {
+      await app.close();
+      await container.close().catch(() => undefined);
+      await drop();
+    },
+    async login(email, password) {
+      const res = await app.inject({ method: "POST", url: "/api/v1/auth/token", payload: { username: email, password } });
+      expectOk(res, `login ${email}`);
+      const tokens = res.json() as TokenResponse;
+      return { authorization: `Bearer ${tokens.access_token}`, tokens };
+    },
+    async setupOwner() {
+      const res = await app.inject({ method: "POST", url: "/api/v1/setup", payload: OWNER });
+      expectOk(res, "setup");
+      return { authorization: `Bearer ${(res.json() as TokenResponse).access_token}` };
+    },
+    async createUser(auth, email, role = "member") {
+      const res = await app.inject({
+        method: "POST",
+        url: "/api/v1/users",
+        headers: auth,
+        payload: { email, name: email.split("@")[0], password: PASSWORD, role },
+      });
+      expectOk(res, `create user ${email}`);
+      const { authorization } = await t.login(email, PASSWORD);
+      return { id: (res.json() as { id: string }).id, authorization };
+    },
+    async createTenant(auth, name) {
+      const res = await app.inject({ method: "POST", url: "/api/v1/tenants", headers: auth, payload: { name } });
+      expectOk(res, `create tenant ${name}`);
+      return res.json() as { id: string; slug: string };
+    },
+    async addMember(auth, tenantId, email, role = "member") {
+      const res = await app.inject({
+        method: "POST",
+        url: `/api/v1/tenants/${tenantId}/members`,
+        headers: auth,
+        payload: { email, role },
+      });
+      expectOk(res, `add member ${email}`);
+    },
+  };
+  return t;
+}
