@@ -2,7 +2,7 @@ import formbody from "@fastify/formbody";
 import rateLimit from "@fastify/rate-limit";
 import Fastify from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
-import { VERSION, type Container } from "./container";
+import { type Container, VERSION } from "./container";
 import { apiKeysRoutes } from "./modules/api-keys/api-keys.routes";
 import { authRoutes } from "./modules/auth/auth.routes";
 import { healthRoutes } from "./modules/health/health.routes";
@@ -19,7 +19,7 @@ export async function buildApp(container: Container) {
   const app = Fastify({
     logger: {
       level: config.LOG_LEVEL,
-      redact: ["req.headers.authorization", "req.headers.cookie", "req.headers[\"sec-websocket-protocol\"]"],
+      redact: ["req.headers.authorization", "req.headers.cookie", 'req.headers["sec-websocket-protocol"]'],
     },
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,

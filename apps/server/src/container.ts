@@ -30,8 +30,14 @@ export interface ContainerOverrides {
 export async function buildContainer(config: Config, overrides: ContainerOverrides = {}) {
   const database =
     overrides.database ??
-    (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.ATRIUM_DATA_DIR, poolSize: config.DATABASE_POOL_SIZE }));
-  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2 }) : undefined;
+    (await openDatabase({
+      databaseUrl: config.DATABASE_URL,
+      dataDir: config.ATRIUM_DATA_DIR,
+      poolSize: config.DATABASE_POOL_SIZE,
+    }));
+  const redis = config.REDIS_URL
+    ? new Redis(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2 })
+    : undefined;
 
   const repos = {
     users: createUsersRepository(database.db),

@@ -29,7 +29,10 @@ async function main() {
   const stops: Array<() => Promise<void>> = [];
 
   if (config.ATRIUM_ADMIN_EMAIL && config.ATRIUM_ADMIN_PASSWORD && (role === "all" || role === "api")) {
-    const created = await container.services.auth.bootstrapOwner(config.ATRIUM_ADMIN_EMAIL, config.ATRIUM_ADMIN_PASSWORD);
+    const created = await container.services.auth.bootstrapOwner(
+      config.ATRIUM_ADMIN_EMAIL,
+      config.ATRIUM_ADMIN_PASSWORD,
+    );
     if (created) console.log(`Created the instance owner ${config.ATRIUM_ADMIN_EMAIL}.`);
   }
   if (role === "all" || role === "worker") stops.push(await startWorker(container));

@@ -14,7 +14,11 @@ describe.each(backends)("auth on $name", (backend) => {
     expect((await t.app.inject("/api/v1/setup/status")).json()).toEqual({ needsSetup: true });
     await t.setupOwner();
     expect((await t.app.inject("/api/v1/setup/status")).json()).toEqual({ needsSetup: false });
-    const again = await t.app.inject({ method: "POST", url: "/api/v1/setup", payload: { ...OWNER, email: "x@example.com" } });
+    const again = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/setup",
+      payload: { ...OWNER, email: "x@example.com" },
+    });
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe("setup.already_done");
   });
@@ -30,14 +34,19 @@ describe.each(backends)("auth on $name", (backend) => {
     const body = res.json();
     expect(body.token_type).toBe("bearer");
     expect(body.expires_in).toBeGreaterThan(0);
-    const me = await t.app.inject({ url: "/api/v1/users/me", headers: { authorization: `Bearer ${body.access_token}` } });
+    const me = await t.app.inject({
+      url: "/api/v1/users/me",
+      headers: { authorization: `Bearer ${body.access_token}` },
+    });
     expect(me.statusCode).toBe(200);
     expect(me.json()).toMatchObject({ email: OWNER.email, role: "owner", memberships: [] });
     expect(me.json()).not.toHaveProperty("passwordHash");
   });
 
   it("stores passwords as argon2id hashes", async () => {
-    const user = await t.container.database.scoped({ bypass: true }, (tx) => t.container.repos.users.findByEmail(OWNER.email, tx));
+    const user = await t.container.database.scoped({ bypass: true }, (tx) =>
+      t.container.repos.users.findByEmail(OWNER.email, tx),
+    );
     expect(user?.passwordHash).toMatch(/^\$argon2id\$/);
   });
 
@@ -58,29 +67,51 @@ describe.each(backends)("auth on $name", (backend) => {
 
   it("rotates refresh tokens and revokes the family when an old one is reused", async () => {
     const { tokens } = await t.login(OWNER.email, OWNER.password);
-    const first = await t.app.inject({ method: "POST", url: "/api/v1/auth/refresh", payload: { refresh_token: tokens.refresh_token } });
+    const first = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/refresh",
+      payload: { refresh_token: tokens.refresh_token },
+    });
     expect(first.statusCode).toBe(200);
     const rotated = first.json().refresh_token as string;
     expect(rotated).not.toBe(tokens.refresh_token);
 
-    const reuse = await t.app.inject({ method: "POST", url: "/api/v1/auth/refresh", payload: { refresh_token: tokens.refresh_token } });
+    const reuse = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/refresh",
+      payload: { refresh_token: tokens.refresh_token },
+    });
     expect(reuse.statusCode).toBe(401);
     expect(reuse.json().error.code).toBe("auth.refresh_reused");
     // The thief's reuse also killed the legitimate rotated token.
-    const after = await t.app.inject({ method: "POST", url: "/api/v1/auth/refresh", payload: { refresh_token: rotated } });
+    const after = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/refresh",
+      payload: { refresh_token: rotated },
+    });
     expect(after.statusCode).toBe(401);
   });
 
   it("logout ends the session's refresh token", async () => {
     const { tokens } = await t.login(OWNER.email, OWNER.password);
-    const out = await t.app.inject({ method: "POST", url: "/api/v1/auth/logout", payload: { refresh_token: tokens.refresh_token } });
+    const out = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/logout",
+      payload: { refresh_token: tokens.refresh_token },
+    });
     expect(out.statusCode).toBe(204);
-    const res = await t.app.inject({ method: "POST", url: "/api/v1/auth/refresh", payload: { refresh_token: tokens.refresh_token } });
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/refresh",
+      payload: { refresh_token: tokens.refresh_token },
+    });
     expect(res.statusCode).toBe(401);
   });
 
   it("answers expired and forged access tokens with distinct codes", async () => {
-    const secret = await t.container.database.scoped({ bypass: true }, (tx) => t.container.repos.settings.get<string>("jwt_secret", tx));
+    const secret = await t.container.database.scoped({ bypass: true }, (tx) =>
+      t.container.repos.settings.get<string>("jwt_secret", tx),
+    );
     const key = new TextEncoder().encode(secret);
     const expired = await new SignJWT({ typ: "access" })
       .setProtectedHeader({ alg: "HS256" })
@@ -106,7 +137,12 @@ describe.each(backends)("auth on $name", (backend) => {
   it("disabling a user ends their access", async () => {
     const owner = await t.login(OWNER.email, OWNER.password);
     const u = await t.createUser(owner, "gone@example.com");
-    const patch = await t.app.inject({ method: "PATCH", url: `/api/v1/users/${u.id}`, headers: owner, payload: { isActive: false } });
+    const patch = await t.app.inject({
+      method: "PATCH",
+      url: `/api/v1/users/${u.id}`,
+      headers: owner,
+      payload: { isActive: false },
+    });
     expect(patch.statusCode).toBe(200);
     const me = await t.app.inject({ url: "/api/v1/users/me", headers: { authorization: u.authorization } });
     expect(me.statusCode).toBe(403);
@@ -117,7 +153,12 @@ describe.each(backends)("auth on $name", (backend) => {
     const owner = await t.login(OWNER.email, OWNER.password);
     const a = await t.createTenant(owner, "Key Tenant A");
     const b = await t.createTenant(owner, "Key Tenant B");
-    const created = await t.app.inject({ method: "POST", url: "/api/v1/api-keys", headers: owner, payload: { name: "ci", tenantId: a.id } });
+    const created = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/api-keys",
+      headers: owner,
+      payload: { name: "ci", tenantId: a.id },
+    });
     expect(created.statusCode).toBe(201);
     const { key, id } = created.json();
     expect(key).toMatch(/^atr_/);
@@ -133,7 +174,9 @@ describe.each(backends)("auth on $name", (backend) => {
     const tenants = await t.app.inject({ url: "/api/v1/tenants", headers: keyAuth });
     expect(tenants.json().map((x: { id: string }) => x.id)).toEqual([a.id]);
 
-    expect((await t.app.inject({ method: "DELETE", url: `/api/v1/api-keys/${id}`, headers: owner })).statusCode).toBe(204);
+    expect((await t.app.inject({ method: "DELETE", url: `/api/v1/api-keys/${id}`, headers: owner })).statusCode).toBe(
+      204,
+    );
     const revoked = await t.app.inject({ url: `/api/v1/tenants/${a.id}`, headers: keyAuth });
     expect(revoked.statusCode).toBe(401);
   });

@@ -33,20 +33,37 @@ describe.each(backends)("error answers on $name", (backend) => {
   });
 
   it("unknown fields → 400 request.invalid naming the field", async () => {
-    const res = await t.app.inject({ method: "POST", url: "/api/v1/tenants", headers: owner, payload: { name: "T", color: "red" } });
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/tenants",
+      headers: owner,
+      payload: { name: "T", color: "red" },
+    });
     expectError(res, 400, "request.invalid");
     expect(JSON.stringify(res.json())).toContain("color");
   });
 
   it("missing or wrong-typed fields → 400 with the path", async () => {
-    const res = await t.app.inject({ method: "POST", url: "/api/v1/users", headers: owner, payload: { email: "not-an-email", name: "", password: "short" } });
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/users",
+      headers: owner,
+      payload: { email: "not-an-email", name: "", password: "short" },
+    });
     expectError(res, 400, "request.invalid");
-    const paths = (res.json() as { error: { details: { issues: { path: string }[] } } }).error.details.issues.map((i) => i.path);
+    const paths = (res.json() as { error: { details: { issues: { path: string }[] } } }).error.details.issues.map(
+      (i) => i.path,
+    );
     expect(paths.join(" ")).toContain("email");
   });
 
   it("oversize body → 413 request.too_large", async () => {
-    const res = await t.app.inject({ method: "POST", url: "/api/v1/tenants", headers: owner, payload: { name: "x".repeat(10_000) } });
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/tenants",
+      headers: owner,
+      payload: { name: "x".repeat(10_000) },
+    });
     expectError(res, 413, "request.too_large");
   });
 
@@ -56,12 +73,20 @@ describe.each(backends)("error answers on $name", (backend) => {
 
   it("no token → 401 auth.unauthenticated; garbage token → 401 auth.token_invalid", async () => {
     expectError(await t.app.inject({ url: "/api/v1/users/me" }), 401, "auth.unauthenticated");
-    expectError(await t.app.inject({ url: "/api/v1/users/me", headers: { authorization: "Bearer abc.def.ghi" } }), 401, "auth.token_invalid");
+    expectError(
+      await t.app.inject({ url: "/api/v1/users/me", headers: { authorization: "Bearer abc.def.ghi" } }),
+      401,
+      "auth.token_invalid",
+    );
   });
 
   it("missing permission → 403 auth.forbidden", async () => {
     expectError(await t.app.inject({ url: "/api/v1/users", headers: member }), 403, "auth.forbidden");
-    expectError(await t.app.inject({ method: "POST", url: "/api/v1/tenants", headers: member, payload: { name: "Mine" } }), 403, "auth.forbidden");
+    expectError(
+      await t.app.inject({ method: "POST", url: "/api/v1/tenants", headers: member, payload: { name: "Mine" } }),
+      403,
+      "auth.forbidden",
+    );
   });
 
   it("unknown API route → 404 request.not_found as JSON", async () => {
@@ -69,12 +94,22 @@ describe.each(backends)("error answers on $name", (backend) => {
   });
 
   it("wrong content type → 415", async () => {
-    const res = await t.app.inject({ method: "POST", url: "/api/v1/tenants", headers: { ...owner, "content-type": "text/plain" }, payload: "hello" });
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/tenants",
+      headers: { ...owner, "content-type": "text/plain" },
+      payload: "hello",
+    });
     expectError(res, 415, "request.unsupported_media_type");
   });
 
   it("duplicate email → 409 user.email_taken (case-insensitive)", async () => {
-    const res = await t.app.inject({ method: "POST", url: "/api/v1/users", headers: owner, payload: { email: "PLAIN@example.com", name: "P", password: "Long-enough-1" } });
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/users",
+      headers: owner,
+      payload: { email: "PLAIN@example.com", name: "P", password: "Long-enough-1" },
+    });
     expectError(res, 409, "user.email_taken");
   });
 });

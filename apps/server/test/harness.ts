@@ -1,6 +1,6 @@
 import type { TokenResponse } from "@atrium/contracts";
-import { buildApp, type App } from "../src/app";
-import { testConfig, type Config } from "../src/config/config";
+import { type App, buildApp } from "../src/app";
+import { type Config, testConfig } from "../src/config/config";
 import { buildContainer, type Container } from "../src/container";
 import { createArgon2Hasher } from "../src/infra/passwords";
 import type { Backend } from "./backends";
@@ -16,7 +16,11 @@ export interface TestApp {
   /** Runs first-run setup as OWNER and returns their header. */
   setupOwner(): Promise<{ authorization: string }>;
   /** As `auth`, creates a user (instance admin only). */
-  createUser(auth: { authorization: string }, email: string, role?: "admin" | "member"): Promise<{ id: string; authorization: string }>;
+  createUser(
+    auth: { authorization: string },
+    email: string,
+    role?: "admin" | "member",
+  ): Promise<{ id: string; authorization: string }>;
   createTenant(auth: { authorization: string }, name: string): Promise<{ id: string; slug: string }>;
   addMember(auth: { authorization: string }, tenantId: string, email: string, role?: "admin" | "member"): Promise<void>;
 }
@@ -47,7 +51,11 @@ export async function startTestApp(backend: Backend, overrides: Partial<Config> 
       await drop();
     },
     async login(email, password) {
-      const res = await app.inject({ method: "POST", url: "/api/v1/auth/token", payload: { username: email, password } });
+      const res = await app.inject({
+        method: "POST",
+        url: "/api/v1/auth/token",
+        payload: { username: email, password },
+      });
       expectOk(res, `login ${email}`);
       const tokens = res.json() as TokenResponse;
       return { authorization: `Bearer ${tokens.access_token}`, tokens };

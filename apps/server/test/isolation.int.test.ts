@@ -27,7 +27,12 @@ describe.each(backends)("tenant isolation on $name", (backend) => {
     b = await t.createTenant(owner, "Tenant B");
     await t.addMember(owner, a.id, "alice@a.example.com", "admin");
     await t.addMember(owner, b.id, "bob@b.example.com", "admin");
-    const key = await t.app.inject({ method: "POST", url: "/api/v1/api-keys", headers: bob, payload: { name: "b-key", tenantId: b.id } });
+    const key = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/api-keys",
+      headers: bob,
+      payload: { name: "b-key", tenantId: b.id },
+    });
     bobKeyId = key.json().id;
   });
   afterAll(() => t?.close());
@@ -40,22 +45,27 @@ describe.each(backends)("tenant isolation on $name", (backend) => {
     }));
 
   // Every tenant-owned route, aimed at tenant B's objects.
-  const attempts = () => [
-    { method: "GET", url: `/api/v1/tenants/${b.id}` },
-    { method: "PATCH", url: `/api/v1/tenants/${b.id}`, payload: { name: "Owned" } },
-    { method: "DELETE", url: `/api/v1/tenants/${b.id}` },
-    { method: "GET", url: `/api/v1/tenants/${b.id}/members` },
-    { method: "POST", url: `/api/v1/tenants/${b.id}/members`, payload: { email: "alice@a.example.com", role: "admin" } },
-    {
-      method: "POST",
-      url: `/api/v1/tenants/${b.id}/members`,
-      payload: { email: "sneaky@example.com", role: "admin", name: "S", password: PASSWORD },
-    },
-    { method: "PATCH", url: `/api/v1/tenants/${b.id}/members/${bob.id}`, payload: { role: "member" } },
-    { method: "DELETE", url: `/api/v1/tenants/${b.id}/members/${bob.id}` },
-    { method: "POST", url: "/api/v1/api-keys", payload: { name: "steal", tenantId: b.id } },
-    { method: "DELETE", url: `/api/v1/api-keys/${bobKeyId}` },
-  ] as const;
+  const attempts = () =>
+    [
+      { method: "GET", url: `/api/v1/tenants/${b.id}` },
+      { method: "PATCH", url: `/api/v1/tenants/${b.id}`, payload: { name: "Owned" } },
+      { method: "DELETE", url: `/api/v1/tenants/${b.id}` },
+      { method: "GET", url: `/api/v1/tenants/${b.id}/members` },
+      {
+        method: "POST",
+        url: `/api/v1/tenants/${b.id}/members`,
+        payload: { email: "alice@a.example.com", role: "admin" },
+      },
+      {
+        method: "POST",
+        url: `/api/v1/tenants/${b.id}/members`,
+        payload: { email: "sneaky@example.com", role: "admin", name: "S", password: PASSWORD },
+      },
+      { method: "PATCH", url: `/api/v1/tenants/${b.id}/members/${bob.id}`, payload: { role: "member" } },
+      { method: "DELETE", url: `/api/v1/tenants/${b.id}/members/${bob.id}` },
+      { method: "POST", url: "/api/v1/api-keys", payload: { name: "steal", tenantId: b.id } },
+      { method: "DELETE", url: `/api/v1/api-keys/${bobKeyId}` },
+    ] as const;
 
   it("refuses every cross-tenant read and write with 403/404 and changes nothing", async () => {
     const before = await snapshot();
@@ -64,12 +74,19 @@ describe.each(backends)("tenant isolation on $name", (backend) => {
       expect([403, 404], `${attempt.method} ${attempt.url} → ${res.statusCode} ${res.body}`).toContain(res.statusCode);
     }
     expect(await snapshot()).toEqual(before);
-    const sneaky = await t.container.database.scoped({ bypass: true }, (tx) => t.container.repos.users.findByEmail("sneaky@example.com", tx));
+    const sneaky = await t.container.database.scoped({ bypass: true }, (tx) =>
+      t.container.repos.users.findByEmail("sneaky@example.com", tx),
+    );
     expect(sneaky).toBeUndefined();
   });
 
   it("refuses the same through an API key bound to tenant A", async () => {
-    const key = await t.app.inject({ method: "POST", url: "/api/v1/api-keys", headers: alice, payload: { name: "a-key", tenantId: a.id } });
+    const key = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/api-keys",
+      headers: alice,
+      payload: { name: "a-key", tenantId: a.id },
+    });
     const keyAuth = { authorization: `Bearer ${key.json().key}` };
     const before = await snapshot();
     for (const attempt of attempts()) {
@@ -109,13 +126,17 @@ describe.each(backends)("tenant isolation on $name", (backend) => {
   it("row-level security refuses writes into another tenant", async () => {
     const db = t.container.database;
     await expect(
-      db.scoped({ tenantId: a.id }, (tx) => tx.insert(memberships).values({ tenantId: b.id, userId: alice.id, role: "admin" })),
+      db.scoped({ tenantId: a.id }, (tx) =>
+        tx.insert(memberships).values({ tenantId: b.id, userId: alice.id, role: "admin" }),
+      ),
     ).rejects.toThrow();
     const updated = await db.scoped({ tenantId: a.id }, (tx) =>
       tx.update(tenants).set({ name: "pwned" }).where(eq(tenants.id, b.id)).returning(),
     );
     expect(updated).toEqual([]);
-    const deleted = await db.scoped({ tenantId: a.id }, (tx) => tx.delete(apiKeys).where(eq(apiKeys.tenantId, b.id)).returning());
+    const deleted = await db.scoped({ tenantId: a.id }, (tx) =>
+      tx.delete(apiKeys).where(eq(apiKeys.tenantId, b.id)).returning(),
+    );
     expect(deleted).toEqual([]);
   });
 

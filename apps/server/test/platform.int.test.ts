@@ -26,7 +26,10 @@ describe.each(backends)("platform endpoints on $name", (backend) => {
   it("publishes an OpenAPI 3 spec in which every operation declares its responses", async () => {
     const res = await t.app.inject("/api/v1/openapi.json");
     expect(res.statusCode).toBe(200);
-    const spec = res.json() as { openapi: string; paths: Record<string, Record<string, { responses?: Record<string, unknown> }>> };
+    const spec = res.json() as {
+      openapi: string;
+      paths: Record<string, Record<string, { responses?: Record<string, unknown> }>>;
+    };
     expect(spec.openapi).toMatch(/^3\./);
     for (const p of ["/api/v1/auth/token", "/api/v1/tenants/{id}/members", "/api/v1/api-keys", "/api/v1/users/me"]) {
       expect(Object.keys(spec.paths)).toContain(p);
@@ -90,7 +93,9 @@ describe.runIf(process.env.TEST_DATABASE_URL)("migrations on postgres", () => {
         openDatabase({ databaseUrl: fresh.url, dataDir: "" }),
         openDatabase({ databaseUrl: fresh.url, dataDir: "" }),
       ]);
-      const rows = await x.runner.query("select count(*)::int as n, count(distinct hash)::int as d from atrium_migrations");
+      const rows = await x.runner.query(
+        "select count(*)::int as n, count(distinct hash)::int as d from atrium_migrations",
+      );
       expect(rows[0]).toMatchObject({ n: expect.any(Number) });
       expect(rows[0]?.n).toBe(rows[0]?.d);
       expect(await x.isMigrated()).toBe(true);

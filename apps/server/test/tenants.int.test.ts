@@ -20,14 +20,24 @@ describe.each(backends)("tenants and memberships on $name", (backend) => {
     expect(me.json().memberships).toEqual(
       expect.arrayContaining([expect.objectContaining({ tenantId: a.id, role: "admin", tenantName: "Отдел продаж" })]),
     );
-    const dup = await t.app.inject({ method: "POST", url: "/api/v1/tenants", headers: owner, payload: { name: "X", slug: a.slug } });
+    const dup = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/tenants",
+      headers: owner,
+      payload: { name: "X", slug: a.slug },
+    });
     expect(dup.statusCode).toBe(409);
     expect(dup.json().error.code).toBe("tenant.slug_taken");
   });
 
   it("adds members by email, creating the account when a name and password are given", async () => {
     const tenant = await t.createTenant(owner, "Finance");
-    const unknown = await t.app.inject({ method: "POST", url: `/api/v1/tenants/${tenant.id}/members`, headers: owner, payload: { email: "new@example.com" } });
+    const unknown = await t.app.inject({
+      method: "POST",
+      url: `/api/v1/tenants/${tenant.id}/members`,
+      headers: owner,
+      payload: { email: "new@example.com" },
+    });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().error.code).toBe("user.not_found");
     const created = await t.app.inject({
@@ -38,7 +48,12 @@ describe.each(backends)("tenants and memberships on $name", (backend) => {
     });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ email: "new@example.com", role: "member" });
-    const again = await t.app.inject({ method: "POST", url: `/api/v1/tenants/${tenant.id}/members`, headers: owner, payload: { email: "new@example.com" } });
+    const again = await t.app.inject({
+      method: "POST",
+      url: `/api/v1/tenants/${tenant.id}/members`,
+      headers: owner,
+      payload: { email: "new@example.com" },
+    });
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe("member.already_exists");
 
@@ -56,7 +71,10 @@ describe.each(backends)("tenants and memberships on $name", (backend) => {
     await t.addMember(owner, y.id, "multi@example.com", "member");
     const me = (await t.app.inject({ url: "/api/v1/users/me", headers: u })).json();
     expect(me.memberships.map((m: { tenantId: string; role: string }) => [m.tenantId, m.role]).sort()).toEqual(
-      [[x.id, "admin"], [y.id, "member"]].sort(),
+      [
+        [x.id, "admin"],
+        [y.id, "member"],
+      ].sort(),
     );
   });
 
@@ -69,32 +87,65 @@ describe.each(backends)("tenants and memberships on $name", (backend) => {
 
     const byMember = await t.app.inject({ url: `/api/v1/tenants/${tenant.id}/members`, headers: worker });
     expect(byMember.statusCode).toBe(403);
-    const rename = await t.app.inject({ method: "PATCH", url: `/api/v1/tenants/${tenant.id}`, headers: worker, payload: { name: "Hacked" } });
+    const rename = await t.app.inject({
+      method: "PATCH",
+      url: `/api/v1/tenants/${tenant.id}`,
+      headers: worker,
+      payload: { name: "Hacked" },
+    });
     expect(rename.statusCode).toBe(403);
 
-    const promote = await t.app.inject({ method: "PATCH", url: `/api/v1/tenants/${tenant.id}/members/${worker.id}`, headers: boss, payload: { role: "admin" } });
+    const promote = await t.app.inject({
+      method: "PATCH",
+      url: `/api/v1/tenants/${tenant.id}/members/${worker.id}`,
+      headers: boss,
+      payload: { role: "admin" },
+    });
     expect(promote.statusCode).toBe(200);
     expect(promote.json().role).toBe("admin");
-    const renamed = await t.app.inject({ method: "PATCH", url: `/api/v1/tenants/${tenant.id}`, headers: boss, payload: { name: "Legal & Compliance" } });
+    const renamed = await t.app.inject({
+      method: "PATCH",
+      url: `/api/v1/tenants/${tenant.id}`,
+      headers: boss,
+      payload: { name: "Legal & Compliance" },
+    });
     expect(renamed.json().name).toBe("Legal & Compliance");
     // A tenant admin cannot delete the tenant: only instance admins can.
-    expect((await t.app.inject({ method: "DELETE", url: `/api/v1/tenants/${tenant.id}`, headers: boss })).statusCode).toBe(403);
+    expect(
+      (await t.app.inject({ method: "DELETE", url: `/api/v1/tenants/${tenant.id}`, headers: boss })).statusCode,
+    ).toBe(403);
   });
 
   it("keeps at least one admin in a tenant", async () => {
     const tenant = await t.createTenant(owner, "Solo");
     const me = (await t.app.inject({ url: "/api/v1/users/me", headers: owner })).json();
-    const demote = await t.app.inject({ method: "PATCH", url: `/api/v1/tenants/${tenant.id}/members/${me.id}`, headers: owner, payload: { role: "member" } });
+    const demote = await t.app.inject({
+      method: "PATCH",
+      url: `/api/v1/tenants/${tenant.id}/members/${me.id}`,
+      headers: owner,
+      payload: { role: "member" },
+    });
     expect(demote.statusCode).toBe(409);
     expect(demote.json().error.code).toBe("member.last_admin");
-    const leave = await t.app.inject({ method: "DELETE", url: `/api/v1/tenants/${tenant.id}/members/${me.id}`, headers: owner });
+    const leave = await t.app.inject({
+      method: "DELETE",
+      url: `/api/v1/tenants/${tenant.id}/members/${me.id}`,
+      headers: owner,
+    });
     expect(leave.json().error.code).toBe("member.last_admin");
   });
 
   it("deleting a tenant removes its memberships and keys", async () => {
     const tenant = await t.createTenant(owner, "Temp");
-    const key = await t.app.inject({ method: "POST", url: "/api/v1/api-keys", headers: owner, payload: { name: "k", tenantId: tenant.id } });
-    expect((await t.app.inject({ method: "DELETE", url: `/api/v1/tenants/${tenant.id}`, headers: owner })).statusCode).toBe(204);
+    const key = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/api-keys",
+      headers: owner,
+      payload: { name: "k", tenantId: tenant.id },
+    });
+    expect(
+      (await t.app.inject({ method: "DELETE", url: `/api/v1/tenants/${tenant.id}`, headers: owner })).statusCode,
+    ).toBe(204);
     expect((await t.app.inject({ url: `/api/v1/tenants/${tenant.id}`, headers: owner })).statusCode).toBe(404);
     const keys = (await t.app.inject({ url: "/api/v1/api-keys", headers: owner })).json();
     expect(keys.find((k: { id: string }) => k.id === key.json().id)).toBeUndefined();
@@ -103,10 +154,17 @@ describe.each(backends)("tenants and memberships on $name", (backend) => {
   it("the owner cannot be demoted, disabled or deleted", async () => {
     const me = (await t.app.inject({ url: "/api/v1/users/me", headers: owner })).json();
     const admin = await t.createUser(owner, "second-admin@example.com", "admin");
-    const res = await t.app.inject({ method: "PATCH", url: `/api/v1/users/${me.id}`, headers: admin, payload: { role: "member" } });
+    const res = await t.app.inject({
+      method: "PATCH",
+      url: `/api/v1/users/${me.id}`,
+      headers: admin,
+      payload: { role: "member" },
+    });
     expect(res.statusCode).toBe(409);
     expect(res.json().error.code).toBe("user.cannot_change_owner");
-    expect((await t.app.inject({ method: "DELETE", url: `/api/v1/users/${me.id}`, headers: admin })).statusCode).toBe(409);
+    expect((await t.app.inject({ method: "DELETE", url: `/api/v1/users/${me.id}`, headers: admin })).statusCode).toBe(
+      409,
+    );
   });
 
   it("lists and searches users with pagination", async () => {

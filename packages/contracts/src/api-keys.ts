@@ -12,8 +12,6 @@ export const ApiKeySchema = z.object({
 });
 export type ApiKey = z.infer<typeof ApiKeySchema>;
 
-export const CreateApiKeySchema = z
-  .object({ name: z.string().trim().min(1).max(80), tenantId: z.uuid() })
-  .strict();
+export const CreateApiKeySchema = z.object({ name: z.string().trim().min(1).max(80), tenantId: z.uuid() }).strict();
 /** Answer to creation: the only time the whole key is shown. */
 export const CreatedApiKeySchema = ApiKeySchema.extend({ key: z.string() });

@@ -2,10 +2,7 @@ import { z } from "zod";
 
 export const EmailSchema = z.email().trim().toLowerCase().max(254);
 /** Passwords: at least 10 characters; long passphrases welcome. */
-export const PasswordSchema = z
-  .string()
-  .min(10, "Use at least 10 characters")
-  .max(256, "Use at most 256 characters");
+export const PasswordSchema = z.string().min(10, "Use at least 10 characters").max(256, "Use at most 256 characters");
 
 /** OAuth2 password flow (form-encoded): username is the email. */
 export const TokenRequestSchema = z.object({

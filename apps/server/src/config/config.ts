@@ -21,8 +21,17 @@ export const ConfigSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
     .optional()
     .describe("PostgreSQL 15+ with pgvector; when unset, the embedded PGlite database in ATRIUM_DATA_DIR is used"),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10).describe("Connections per process on PostgreSQL"),
-  REDIS_URL: z.string().optional().describe("Redis for shared rate limits and WebSocket fan-out; in-process when unset"),
+  DATABASE_POOL_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(10)
+    .describe("Connections per process on PostgreSQL"),
+  REDIS_URL: z
+    .string()
+    .optional()
+    .describe("Redis for shared rate limits and WebSocket fan-out; in-process when unset"),
   JWT_SECRET: z
     .string()
     .min(32, "must be at least 32 characters")
@@ -36,11 +45,19 @@ export const ConfigSchema = z.object({
     .min(10, "must be at least 10 characters")
     .optional()
     .describe("Password of the owner created from ATRIUM_ADMIN_EMAIL"),
-  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5).describe("Failed logins per account before a lock-out window"),
+  LOGIN_MAX_FAILURES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(5)
+    .describe("Failed logins per account before a lock-out window"),
   LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).default(900).describe("Length of the per-account lock-out window"),
   LOGIN_IP_PER_MINUTE: z.coerce.number().int().min(1).default(30).describe("Login attempts per client IP per minute"),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576).describe("Largest JSON body accepted"),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("pino log level"),
+  LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+    .default("info")
+    .describe("pino log level"),
   WEB_DIST_DIR: z.string().optional().describe("Built web UI to serve; defaults to apps/web/dist"),
   TRUST_PROXY: bool.default(false).describe("Trust X-Forwarded-* headers (behind a reverse proxy)"),
 });

@@ -1,5 +1,5 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { InstanceRole } from "@atrium/contracts";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { unauthorized } from "../lib/errors";
 
 /** Who is calling: a signed-in user, or an API key acting as its user within one tenant. */

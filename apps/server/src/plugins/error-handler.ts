@@ -16,7 +16,12 @@ export function registerErrorHandler(app: FastifyInstance) {
     if (err instanceof AppError) return send(err.status, err.code, err.message, err.details);
     if (hasZodFastifySchemaValidationErrors(err)) {
       const issues: Issue[] = err.validation.map((v) => ({
-        path: [err.validationContext, ...String(v.instancePath || "").split("/").filter(Boolean)].join("."),
+        path: [
+          err.validationContext,
+          ...String(v.instancePath || "")
+            .split("/")
+            .filter(Boolean),
+        ].join("."),
         message: v.message ?? "invalid",
       }));
       const first = issues[0];
@@ -26,12 +31,20 @@ export function registerErrorHandler(app: FastifyInstance) {
     }
     if (isResponseSerializationError(err)) {
       request.log.error({ err, issues: err.cause.issues }, "response did not match its schema");
-      return send(500, "internal", "Something went wrong on our side. Try again; if it persists, tell an administrator.");
+      return send(
+        500,
+        "internal",
+        "Something went wrong on our side. Try again; if it persists, tell an administrator.",
+      );
     }
     switch (err.code) {
       case "FST_ERR_CTP_INVALID_JSON_BODY":
       case "FST_ERR_CTP_EMPTY_JSON_BODY":
-        return send(400, "request.malformed_json", "The request body is not valid JSON. Check the syntax and send it again.");
+        return send(
+          400,
+          "request.malformed_json",
+          "The request body is not valid JSON. Check the syntax and send it again.",
+        );
       case "FST_ERR_CTP_BODY_TOO_LARGE":
         return send(413, "request.too_large", "The request body is too large. Send less data at a time.");
       case "FST_ERR_CTP_INVALID_MEDIA_TYPE":

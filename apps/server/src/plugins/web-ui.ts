@@ -22,7 +22,11 @@ export async function registerWebUi(app: FastifyInstance, distDir = DEFAULT_DIST
       return reply.type("text/html").sendFile("index.html");
     }
     return reply.status(404).send({
-      error: { code: "request.not_found", message: `No route ${request.method} ${path}. See /api/v1/docs.`, requestId: request.id },
+      error: {
+        code: "request.not_found",
+        message: `No route ${request.method} ${path}. See /api/v1/docs.`,
+        requestId: request.id,
+      },
     });
   });
   return hasBuild;

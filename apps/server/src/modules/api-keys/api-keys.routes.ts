@@ -1,4 +1,10 @@
-import { ApiKeySchema, CreateApiKeySchema, CreatedApiKeySchema, ErrorBodySchema, IdParamsSchema } from "@atrium/contracts";
+import {
+  ApiKeySchema,
+  CreateApiKeySchema,
+  CreatedApiKeySchema,
+  ErrorBodySchema,
+  IdParamsSchema,
+} from "@atrium/contracts";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { actorOf } from "../../plugins/auth";
@@ -29,7 +35,14 @@ export function apiKeysRoutes(apiKeys: ApiKeysService): FastifyPluginAsyncZod {
     );
     app.delete(
       "/api-keys/:id",
-      { schema: { tags: ["api-keys"], summary: "Revoke an API key", params: IdParamsSchema, response: { 204: z.null(), ...errors } } },
+      {
+        schema: {
+          tags: ["api-keys"],
+          summary: "Revoke an API key",
+          params: IdParamsSchema,
+          response: { 204: z.null(), ...errors },
+        },
+      },
       async (request, reply) => {
         await apiKeys.revoke(actorOf(request), request.params.id);
         return reply.status(204).send(null);

@@ -3,8 +3,8 @@ import type { Database } from "../../infra/db/database";
 import { randomToken, sha256 } from "../../lib/crypto";
 import { forbidden, notFound } from "../../lib/errors";
 import type { Actor } from "../../plugins/auth";
-import { API_KEY_PREFIX } from "../auth/auth.service";
 import type { AuditRepository } from "../audit/audit.repository";
+import { API_KEY_PREFIX } from "../auth/auth.service";
 import { isInstanceAdmin, type RequireTenantRole } from "../tenants/tenant-access";
 import type { ApiKeysRepository } from "./api-keys.repository";
 
@@ -15,7 +15,15 @@ export interface ApiKeysServiceDeps {
   requireTenantRole: RequireTenantRole;
 }
 
-type Row = { id: string; name: string; tenantId: string; tenantName: string; prefix: string; createdAt: Date; lastUsedAt: Date | null };
+type Row = {
+  id: string;
+  name: string;
+  tenantId: string;
+  tenantName: string;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+};
 const present = (r: Row): ApiKey => ({
   ...r,
   createdAt: r.createdAt.toISOString(),
@@ -39,11 +47,23 @@ export function createApiKeysService(deps: ApiKeysServiceDeps) {
       return database.scoped({ tenantId: input.tenantId, userId: actor.userId }, async (tx) => {
         await deps.requireTenantRole(actor, input.tenantId, "member", tx);
         const row = await deps.apiKeys.create(
-          { tenantId: input.tenantId, userId: actor.userId, name: input.name, prefix: key.slice(0, 12), keyHash: sha256(key) },
+          {
+            tenantId: input.tenantId,
+            userId: actor.userId,
+            name: input.name,
+            prefix: key.slice(0, 12),
+            keyHash: sha256(key),
+          },
           tx,
         );
         await deps.audit.record(
-          { tenantId: input.tenantId, actorUserId: actor.userId, action: "api_key.created", targetType: "api_key", targetId: row.id },
+          {
+            tenantId: input.tenantId,
+            actorUserId: actor.userId,
+            action: "api_key.created",
+            targetType: "api_key",
+            targetId: row.id,
+          },
           tx,
         );
         const listed = (await deps.apiKeys.listForUser(actor.userId, tx)).find((k) => k.id === row.id);
@@ -64,7 +84,13 @@ export function createApiKeysService(deps: ApiKeysServiceDeps) {
       await database.scoped({ tenantId: row.tenantId, userId: actor.userId }, async (tx) => {
         if (!(await deps.apiKeys.revoke(id, tx))) throw keyNotFound();
         await deps.audit.record(
-          { tenantId: row.tenantId, actorUserId: actor.userId, action: "api_key.revoked", targetType: "api_key", targetId: id },
+          {
+            tenantId: row.tenantId,
+            actorUserId: actor.userId,
+            action: "api_key.revoked",
+            targetType: "api_key",
+            targetId: id,
+          },
           tx,
         );
       });

@@ -11,7 +11,13 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AuthService } from "./auth.service";
 
-const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 409: ErrorBodySchema, 429: ErrorBodySchema };
+const errors = {
+  400: ErrorBodySchema,
+  401: ErrorBodySchema,
+  403: ErrorBodySchema,
+  409: ErrorBodySchema,
+  429: ErrorBodySchema,
+};
 
 /** Sign-in (OAuth2 password flow), refresh with rotation, logout, first-run setup. */
 export function authRoutes(auth: AuthService, loginPerMinute: number): FastifyPluginAsyncZod {
@@ -66,7 +72,14 @@ export function authRoutes(auth: AuthService, loginPerMinute: number): FastifyPl
 
     app.get(
       "/setup/status",
-      { schema: { tags: ["setup"], summary: "Whether first-run setup is needed", response: { 200: SetupStatusSchema }, security: [] } },
+      {
+        schema: {
+          tags: ["setup"],
+          summary: "Whether first-run setup is needed",
+          response: { 200: SetupStatusSchema },
+          security: [],
+        },
+      },
       async () => ({ needsSetup: await auth.needsSetup() }),
     );
 

@@ -3,8 +3,8 @@ import type { AccessTokens } from "../../infra/access-tokens";
 import type { Counters } from "../../infra/counters";
 import type { Database } from "../../infra/db/database";
 import type { PasswordHasher } from "../../infra/passwords";
-import { AppError, conflict, tooMany, unauthorized } from "../../lib/errors";
 import { randomToken, sha256 } from "../../lib/crypto";
+import { AppError, conflict, tooMany, unauthorized } from "../../lib/errors";
 import type { Actor } from "../../plugins/auth";
 import type { ApiKeysRepository } from "../api-keys/api-keys.repository";
 import type { AuditRepository } from "../audit/audit.repository";
@@ -66,11 +66,11 @@ export function createAuthService(deps: AuthServiceDeps) {
       if ((await deps.users.count(tx)) > 0) {
         throw conflict("setup.already_done", "Atrium is already set up. Sign in instead.");
       }
-      const user = await deps.users.create(
-        { email: input.email, name: input.name, passwordHash, role: "owner" },
+      const user = await deps.users.create({ email: input.email, name: input.name, passwordHash, role: "owner" }, tx);
+      await deps.audit.record(
+        { actorUserId: user.id, action: "instance.setup", targetType: "user", targetId: user.id },
         tx,
       );
-      await deps.audit.record({ actorUserId: user.id, action: "instance.setup", targetType: "user", targetId: user.id }, tx);
       return user;
     });
   }
@@ -139,7 +139,10 @@ export function createAuthService(deps: AuthServiceDeps) {
       if ("error" in row) {
         switch (row.error) {
           case "reused":
-            throw unauthorized("auth.refresh_reused", "This refresh token was already used; all sessions from it were signed out. Sign in again.");
+            throw unauthorized(
+              "auth.refresh_reused",
+              "This refresh token was already used; all sessions from it were signed out. Sign in again.",
+            );
           case "expired":
             throw unauthorized("auth.token_expired", "Your session has expired. Sign in again.");
           case "disabled":
@@ -194,4 +197,3 @@ export function createAuthService(deps: AuthServiceDeps) {
   };
 }
 export type AuthService = ReturnType<typeof createAuthService>;
-

@@ -17,7 +17,9 @@ const check = createTenantAccess(repo);
 describe("tenant access", () => {
   it("lets members in with their role and hides other tenants as not found", async () => {
     expect(await check({ userId: "member", role: "member" }, "t1", "member", tx)).toBe("member");
-    await expect(check({ userId: "member", role: "member" }, "t2", "member", tx)).rejects.toMatchObject({ status: 404 });
+    await expect(check({ userId: "member", role: "member" }, "t2", "member", tx)).rejects.toMatchObject({
+      status: 404,
+    });
   });
   it("refuses admin work to members with 403", async () => {
     await expect(check({ userId: "member", role: "member" }, "t1", "admin", tx)).rejects.toMatchObject({

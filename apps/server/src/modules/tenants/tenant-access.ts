@@ -1,6 +1,6 @@
-import type { Actor } from "../../plugins/auth";
 import type { DB } from "../../infra/db/database";
 import { forbidden, notFound } from "../../lib/errors";
+import type { Actor } from "../../plugins/auth";
 import type { TenantsRepository } from "./tenants.repository";
 
 /** Instance owners and admins manage everything, except through an API key (which is tenant-bound). */

@@ -6,7 +6,7 @@ import type { Actor } from "../../plugins/auth";
 import type { AuditRepository } from "../audit/audit.repository";
 import type { UsersRepository } from "../users/users.repository";
 import { isUniqueViolation, type UsersService } from "../users/users.service";
-import { isInstanceAdmin, requireInstanceAdmin, type RequireTenantRole } from "./tenant-access";
+import { isInstanceAdmin, type RequireTenantRole, requireInstanceAdmin } from "./tenant-access";
 import type { TenantsRepository } from "./tenants.repository";
 
 export interface TenantsServiceDeps {
@@ -62,7 +62,14 @@ export function createTenantsService(deps: TenantsServiceDeps) {
           await repo.create({ id, name: input.name, slug }, tx);
           await repo.addMember({ tenantId: id, userId: actor.userId, role: "admin" }, tx);
           await deps.audit.record(
-            { tenantId: id, actorUserId: actor.userId, action: "tenant.created", targetType: "tenant", targetId: id, data: { name: input.name, slug } },
+            {
+              tenantId: id,
+              actorUserId: actor.userId,
+              action: "tenant.created",
+              targetType: "tenant",
+              targetId: id,
+              data: { name: input.name, slug },
+            },
             tx,
           );
           return repo.findById(id, tx);
@@ -88,7 +95,17 @@ export function createTenantsService(deps: TenantsServiceDeps) {
       return inTenant(actor, id, async (tx) => {
         await deps.requireTenantRole(actor, id, "admin", tx);
         await repo.rename(id, name, tx);
-        await deps.audit.record({ tenantId: id, actorUserId: actor.userId, action: "tenant.renamed", targetType: "tenant", targetId: id, data: { name } }, tx);
+        await deps.audit.record(
+          {
+            tenantId: id,
+            actorUserId: actor.userId,
+            action: "tenant.renamed",
+            targetType: "tenant",
+            targetId: id,
+            data: { name },
+          },
+          tx,
+        );
         const row = await repo.findById(id, tx);
         if (!row) throw tenantNotFound();
         return presentTenant(row);
@@ -100,7 +117,10 @@ export function createTenantsService(deps: TenantsServiceDeps) {
       requireInstanceAdmin(actor);
       await database.scoped({ bypass: true }, async (tx) => {
         if (!(await repo.remove(id, tx))) throw tenantNotFound();
-        await deps.audit.record({ actorUserId: actor.userId, action: "tenant.deleted", targetType: "tenant", targetId: id }, tx);
+        await deps.audit.record(
+          { actorUserId: actor.userId, action: "tenant.deleted", targetType: "tenant", targetId: id },
+          tx,
+        );
       });
     },
 
@@ -142,7 +162,17 @@ export function createTenantsService(deps: TenantsServiceDeps) {
           throw conflict("member.already_exists", "This user is already a member of this tenant.");
         }
         await repo.addMember({ tenantId, userId: memberId, role: input.role }, tx);
-        await deps.audit.record({ tenantId, actorUserId: actor.userId, action: "member.added", targetType: "user", targetId: memberId, data: { role: input.role } }, tx);
+        await deps.audit.record(
+          {
+            tenantId,
+            actorUserId: actor.userId,
+            action: "member.added",
+            targetType: "user",
+            targetId: memberId,
+            data: { role: input.role },
+          },
+          tx,
+        );
         const member = (await repo.listMembers(tenantId, tx)).find((m) => m.userId === memberId);
         if (!member) throw new Error("added member not visible");
         return { ...member, createdAt: member.createdAt.toISOString() };
@@ -158,7 +188,17 @@ export function createTenantsService(deps: TenantsServiceDeps) {
           throw lastAdmin();
         }
         await repo.setMemberRole(tenantId, userId, role, tx);
-        await deps.audit.record({ tenantId, actorUserId: actor.userId, action: "member.role_changed", targetType: "user", targetId: userId, data: { role } }, tx);
+        await deps.audit.record(
+          {
+            tenantId,
+            actorUserId: actor.userId,
+            action: "member.role_changed",
+            targetType: "user",
+            targetId: userId,
+            data: { role },
+          },
+          tx,
+        );
         const member = (await repo.listMembers(tenantId, tx)).find((m) => m.userId === userId);
         if (!member) throw memberNotFound();
         return { ...member, createdAt: member.createdAt.toISOString() };
@@ -173,7 +213,10 @@ export function createTenantsService(deps: TenantsServiceDeps) {
         if (!current) throw memberNotFound();
         if (current.role === "admin" && (await repo.countAdmins(tenantId, tx)) <= 1) throw lastAdmin();
         await repo.removeMember(tenantId, userId, tx);
-        await deps.audit.record({ tenantId, actorUserId: actor.userId, action: "member.removed", targetType: "user", targetId: userId }, tx);
+        await deps.audit.record(
+          { tenantId, actorUserId: actor.userId, action: "member.removed", targetType: "user", targetId: userId },
+          tx,
+        );
       });
     },
   };

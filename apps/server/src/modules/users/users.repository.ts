@@ -50,7 +50,10 @@ export function createUsersRepository(db: DB) {
       return row;
     },
     async remove(id: string, tx: DB = db): Promise<boolean> {
-      const rows = await tx.delete(users).where(and(eq(users.id, id))).returning({ id: users.id });
+      const rows = await tx
+        .delete(users)
+        .where(and(eq(users.id, id)))
+        .returning({ id: users.id });
       return rows.length > 0;
     },
   };

@@ -3,8 +3,8 @@ import type { Database } from "../../infra/db/database";
 import type { PasswordHasher } from "../../infra/passwords";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../../lib/errors";
 import type { Actor } from "../../plugins/auth";
-import type { RefreshTokensRepository } from "../auth/refresh-tokens.repository";
 import type { AuditRepository } from "../audit/audit.repository";
+import type { RefreshTokensRepository } from "../auth/refresh-tokens.repository";
 import { requireInstanceAdmin } from "../tenants/tenant-access";
 import type { TenantsRepository } from "../tenants/tenants.repository";
 import { presentUser } from "./users.presenter";
@@ -96,7 +96,13 @@ export function createUsersService(deps: UsersServiceDeps) {
             tx,
           );
           await deps.audit.record(
-            { actorUserId: actor.userId, action: "user.created", targetType: "user", targetId: user.id, data: { role: input.role } },
+            {
+              actorUserId: actor.userId,
+              action: "user.created",
+              targetType: "user",
+              targetId: user.id,
+              data: { role: input.role },
+            },
             tx,
           );
           return presentUser(user);
@@ -118,7 +124,11 @@ export function createUsersService(deps: UsersServiceDeps) {
         const user = await deps.users.findById(id, tx);
         if (!user) throw userNotFound();
         if (user.role === "owner" && (input.role !== undefined || input.isActive === false)) {
-          throw new AppError(409, "user.cannot_change_owner", "The instance owner's role cannot be changed and the owner cannot be disabled.");
+          throw new AppError(
+            409,
+            "user.cannot_change_owner",
+            "The instance owner's role cannot be changed and the owner cannot be disabled.",
+          );
         }
         if (id === actor.userId && input.isActive === false) {
           throw badRequest("request.invalid", "You cannot disable your own account.");
@@ -161,7 +171,13 @@ export function createUsersService(deps: UsersServiceDeps) {
         if (id === actor.userId) throw badRequest("request.invalid", "You cannot delete your own account.");
         await deps.users.remove(id, tx);
         await deps.audit.record(
-          { actorUserId: actor.userId, action: "user.deleted", targetType: "user", targetId: id, data: { email: user.email } },
+          {
+            actorUserId: actor.userId,
+            action: "user.deleted",
+            targetType: "user",
+            targetId: id,
+            data: { email: user.email },
+          },
           tx,
         );
       });
