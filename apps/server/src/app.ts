@@ -1,11 +1,17 @@
 import formbody from "@fastify/formbody";
 import rateLimit from "@fastify/rate-limit";
+import websocket from "@fastify/websocket";
 import Fastify from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { type Container, VERSION } from "./container";
 import { apiKeysRoutes } from "./modules/api-keys/api-keys.routes";
+import { assistantsRoutes } from "./modules/assistants/assistants.routes";
 import { authRoutes } from "./modules/auth/auth.routes";
+import { registerChatSocket, selectChatProtocol } from "./modules/chats/chat-socket";
+import { chatsRoutes } from "./modules/chats/chats.routes";
 import { healthRoutes } from "./modules/health/health.routes";
+import { providersRoutes } from "./modules/providers/providers.routes";
+import { recordsRoutes } from "./modules/records/records.routes";
 import { tenantsRoutes } from "./modules/tenants/tenants.routes";
 import { usersRoutes } from "./modules/users/users.routes";
 import { registerAuth } from "./plugins/auth";
@@ -53,9 +59,21 @@ export async function buildApp(container: Container) {
       await api.register(usersRoutes(services.users));
       await api.register(tenantsRoutes(services.tenants));
       await api.register(apiKeysRoutes(services.apiKeys));
+      await api.register(assistantsRoutes(services.assistants));
+      await api.register(providersRoutes(services.providers));
+      await api.register(chatsRoutes(services.chats, container.hub));
+      await api.register(recordsRoutes(services.records));
     },
     { prefix: "/api/v1" },
   );
+  await app.register(websocket, {
+    options: { maxPayload: 256 * 1024, handleProtocols: (protocols) => selectChatProtocol(protocols) },
+  });
+  await registerChatSocket(app, {
+    authenticate: (token) => services.auth.authenticate(token),
+    chats: services.chats,
+    hub: container.hub,
+  });
   await registerWebUi(app, config.WEB_DIST_DIR);
   return app;
 }

@@ -3,13 +3,28 @@ import type { Config } from "./config/config";
 import { createAccessTokens } from "./infra/access-tokens";
 import { type Counters, createMemoryCounters, createRedisCounters } from "./infra/counters";
 import { type Database, openDatabase } from "./infra/db/database";
+import { createAnthropicProvider } from "./infra/llm/anthropic.provider";
+import type { LlmProvider } from "./infra/llm/llm.types";
+import { createOpenAiCompatibleProvider } from "./infra/llm/openai-compatible.provider";
 import { createArgon2Hasher, type PasswordHasher } from "./infra/passwords";
+import { createSecretBox, loadEncryptionKey } from "./infra/secrets";
 import { randomToken } from "./lib/crypto";
 import { createApiKeysRepository } from "./modules/api-keys/api-keys.repository";
 import { createApiKeysService } from "./modules/api-keys/api-keys.service";
+import { createAssistantsRepository } from "./modules/assistants/assistants.repository";
+import { createAssistantsService } from "./modules/assistants/assistants.service";
 import { createAuditRepository } from "./modules/audit/audit.repository";
 import { createAuthService } from "./modules/auth/auth.service";
 import { createRefreshTokensRepository } from "./modules/auth/refresh-tokens.repository";
+import { emptyRetriever, type Retriever } from "./modules/chats/chat-ports";
+import { createChatsRepository } from "./modules/chats/chats.repository";
+import { createChatsService } from "./modules/chats/chats.service";
+import { createGenerationHub } from "./modules/chats/generation-hub";
+import { createModelResolver, type EnvProvider } from "./modules/providers/model-resolver";
+import { createProvidersRepository } from "./modules/providers/providers.repository";
+import { createProvidersService } from "./modules/providers/providers.service";
+import { createRecordsRepository } from "./modules/records/records.repository";
+import { createRecordsService } from "./modules/records/records.service";
 import { createSettingsRepository } from "./modules/settings/settings.repository";
 import { createTenantAccess } from "./modules/tenants/tenant-access";
 import { createTenantsRepository } from "./modules/tenants/tenants.repository";
@@ -24,6 +39,23 @@ export interface ContainerOverrides {
   database?: Database;
   hasher?: PasswordHasher;
   counters?: Counters;
+  /** Replaces the environment's LLM provider (tests use the fake provider). */
+  envProvider?: EnvProvider;
+  retriever?: Retriever;
+  /** Backoff wait of the LLM gateway (tests make it instant). */
+  llmSleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** The provider configured by LLM_* variables, if any. */
+function envProviderFrom(config: Config): EnvProvider | undefined {
+  if (config.LLM_BASE_URL) {
+    const provider: LlmProvider =
+      config.LLM_PROVIDER === "anthropic"
+        ? createAnthropicProvider({ id: "env", apiKey: config.LLM_API_KEY ?? "", baseURL: config.LLM_BASE_URL })
+        : createOpenAiCompatibleProvider({ id: "env", baseURL: config.LLM_BASE_URL, apiKey: config.LLM_API_KEY });
+    return { provider, model: config.LLM_MODEL ?? "" };
+  }
+  return undefined;
 }
 
 /** Builds infra → repositories → services for one process. */
@@ -46,6 +78,10 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     refreshTokens: createRefreshTokensRepository(database.db),
     audit: createAuditRepository(database.db),
     settings: createSettingsRepository(database.db),
+    assistants: createAssistantsRepository(database.db),
+    chats: createChatsRepository(database.db),
+    providers: createProvidersRepository(database.db),
+    records: createRecordsRepository(database.db),
   };
 
   // The JWT secret: from config, else generated once and kept in the database (in the data dir
@@ -79,6 +115,13 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     audit: repos.audit,
     hasher,
   });
+  const assistants = createAssistantsService({
+    database,
+    assistants: repos.assistants,
+    tenantIds: async (tx) => (await repos.tenants.listAll(tx)).map((t) => t.id),
+    audit: repos.audit,
+    requireTenantRole,
+  });
   const tenants = createTenantsService({
     database,
     tenants: repos.tenants,
@@ -86,7 +129,50 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     usersService: users,
     audit: repos.audit,
     requireTenantRole,
+    onTenantCreated: (tenantId, tx) => assistants.enableDefaultsForTenant(tenantId, tx),
   });
+  const secrets = createSecretBox(loadEncryptionKey(config.ATRIUM_ENCRYPTION_KEY, config.ATRIUM_DATA_DIR));
+  const envProvider = overrides.envProvider ?? envProviderFrom(config);
+  const providers = createProvidersService({
+    database,
+    providers: repos.providers,
+    audit: repos.audit,
+    secrets,
+    env: envProvider
+      ? {
+          kind: envProvider.provider.kind === "anthropic" ? "anthropic" : "openai",
+          baseUrl: config.LLM_BASE_URL ?? null,
+          model: envProvider.model,
+          hasApiKey: Boolean(config.LLM_API_KEY),
+        }
+      : undefined,
+  });
+  const models = createModelResolver({
+    database,
+    providers: repos.providers,
+    secrets,
+    envProvider,
+    gateway: {
+      timeouts: { firstTokenMs: config.LLM_FIRST_TOKEN_TIMEOUT_MS, totalMs: config.LLM_TOTAL_TIMEOUT_MS },
+      retry: { attempts: config.LLM_RETRY_ATTEMPTS, baseDelayMs: 500 },
+      ...(overrides.llmSleep ? { sleep: overrides.llmSleep } : {}),
+    },
+  });
+  const hub = createGenerationHub({ graceMs: config.CHAT_RESUME_GRACE_SECONDS * 1000 });
+  const chats = createChatsService({
+    database,
+    chats: repos.chats,
+    records: repos.records,
+    tenants: repos.tenants,
+    resolveAssistant: (tenantId, assistantId, tx) => assistants.resolve(tenantId, assistantId, tx),
+    requireTenantRole,
+    models,
+    retriever: overrides.retriever ?? emptyRetriever,
+    hub,
+  });
+  const records = createRecordsService({ database, records: repos.records, requireTenantRole });
+  // Idempotent (insert-if-absent by slug), so every process may run it at start-up.
+  await assistants.ensureDefaults();
   const apiKeys = createApiKeysService({ database, apiKeys: repos.apiKeys, audit: repos.audit, requireTenantRole });
 
   return {
@@ -94,8 +180,10 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     database,
     redis,
     repos,
-    services: { auth, users, tenants, apiKeys },
+    hub,
+    services: { auth, users, tenants, apiKeys, assistants, providers, chats, records },
     async close() {
+      hub.stopAll();
       redis?.disconnect();
       await database.close();
     },

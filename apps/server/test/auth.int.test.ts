@@ -51,7 +51,7 @@ describe.each(backends)("auth on $name", (backend) => {
   });
 
   it("rejects a wrong password, then locks the account after repeated failures", async () => {
-    const owner = await t.login(OWNER.email, OWNER.password);
+    const owner = { authorization: (await t.login(OWNER.email, OWNER.password)).authorization };
     await t.createUser(owner, "locky@example.com");
     const attempt = (password: string) =>
       t.app.inject({ method: "POST", url: "/api/v1/auth/token", payload: { username: "locky@example.com", password } });
@@ -135,7 +135,7 @@ describe.each(backends)("auth on $name", (backend) => {
   });
 
   it("disabling a user ends their access", async () => {
-    const owner = await t.login(OWNER.email, OWNER.password);
+    const owner = { authorization: (await t.login(OWNER.email, OWNER.password)).authorization };
     const u = await t.createUser(owner, "gone@example.com");
     const patch = await t.app.inject({
       method: "PATCH",
@@ -150,7 +150,7 @@ describe.each(backends)("auth on $name", (backend) => {
   });
 
   it("API keys act as their user within one tenant only, and stop working when revoked", async () => {
-    const owner = await t.login(OWNER.email, OWNER.password);
+    const owner = { authorization: (await t.login(OWNER.email, OWNER.password)).authorization };
     const a = await t.createTenant(owner, "Key Tenant A");
     const b = await t.createTenant(owner, "Key Tenant B");
     const created = await t.app.inject({
@@ -182,7 +182,7 @@ describe.each(backends)("auth on $name", (backend) => {
   });
 
   it("changes the own password only with the current one", async () => {
-    const owner = await t.login(OWNER.email, OWNER.password);
+    const owner = { authorization: (await t.login(OWNER.email, OWNER.password)).authorization };
     const u = await t.createUser(owner, "pw@example.com");
     const wrong = await t.app.inject({
       method: "PATCH",

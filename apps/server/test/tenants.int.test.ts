@@ -57,7 +57,7 @@ describe.each(backends)("tenants and memberships on $name", (backend) => {
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe("member.already_exists");
 
-    const nina = await t.login("new@example.com", PASSWORD);
+    const nina = { authorization: (await t.login("new@example.com", PASSWORD)).authorization };
     const list = await t.app.inject({ url: "/api/v1/tenants", headers: nina });
     expect(list.json().map((x: { id: string }) => x.id)).toEqual([tenant.id]);
     expect(list.json()[0].memberCount).toBe(2);

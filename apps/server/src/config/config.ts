@@ -59,6 +59,44 @@ export const ConfigSchema = z.object({
     .default("info")
     .describe("pino log level"),
   WEB_DIST_DIR: z.string().optional().describe("Built web UI to serve; defaults to apps/web/dist"),
+  ATRIUM_ENCRYPTION_KEY: z
+    .string()
+    .min(32, "must be at least 32 characters")
+    .optional()
+    .describe(
+      "Encrypts provider API keys at rest; generated into ATRIUM_DATA_DIR/encryption.key when unset (set it when running replicas)",
+    ),
+  LLM_PROVIDER: z
+    .enum(["openai", "anthropic"])
+    .default("openai")
+    .describe("Kind of the provider configured by LLM_BASE_URL/LLM_API_KEY (openai = any OpenAI-compatible endpoint)"),
+  LLM_BASE_URL: z
+    .url()
+    .optional()
+    .describe("Default model endpoint, e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1 (Ollama)"),
+  LLM_API_KEY: z.string().optional().describe("API key of the default endpoint (empty for Ollama/LM Studio)"),
+  LLM_MODEL: z.string().optional().describe("Model name on the default endpoint, e.g. gpt-4o-mini or llama3.1"),
+  LLM_MODEL_PATH: z.string().optional().describe("A local GGUF model file run on the CPU through node-llama-cpp"),
+  LLM_FIRST_TOKEN_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(60_000)
+    .describe("Longest wait for a model's first token"),
+  LLM_TOTAL_TIMEOUT_MS: z.coerce.number().int().min(1000).default(300_000).describe("Longest time for a whole answer"),
+  LLM_RETRY_ATTEMPTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10)
+    .default(3)
+    .describe("Attempts on 429/5xx before the first token"),
+  CHAT_RESUME_GRACE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(30)
+    .describe("How long an answer keeps generating after its last watcher disconnects, so a reconnect can resume it"),
   TRUST_PROXY: bool.default(false).describe("Trust X-Forwarded-* headers (behind a reverse proxy)"),
 });
 export type Config = z.infer<typeof ConfigSchema>;

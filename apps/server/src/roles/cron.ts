@@ -1,16 +1,34 @@
 import type { Container } from "../container";
 
-const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 
-/** The cron role: periodic maintenance. Deleting expired refresh tokens is idempotent, so replicas are safe. */
+/**
+ * The cron role: periodic maintenance. Each task is idempotent, so several cron replicas are safe.
+ * - purge refresh tokens expired or revoked over a week ago (hourly);
+ * - fail answers still "streaming" whose generation stopped reporting for 2 minutes (a process
+ *   died mid-answer), so no message stays stuck in streaming (every minute).
+ */
 export async function startCron(container: Container): Promise<() => Promise<void>> {
+  const { database, repos } = container;
   const purge = async () => {
-    const deleted = await container.database.scoped({ bypass: true }, (tx) =>
-      container.repos.refreshTokens.purge(new Date(Date.now() - 7 * 24 * HOUR), tx),
+    const deleted = await database.scoped({ bypass: true }, (tx) =>
+      repos.refreshTokens.purge(new Date(Date.now() - 7 * 24 * HOUR), tx),
     );
     if (deleted > 0) console.log(`cron: purged ${deleted} old refresh tokens`);
   };
-  const timer = setInterval(() => void purge().catch((err) => console.error("cron: purge failed", err)), HOUR);
-  timer.unref();
-  return async () => clearInterval(timer);
+  const sweep = async () => {
+    const failed = await database.scoped({ bypass: true }, (tx) =>
+      repos.chats.failStaleStreaming(new Date(Date.now() - 2 * MINUTE), tx),
+    );
+    if (failed.length > 0) console.log(`cron: marked ${failed.length} interrupted answers as failed`);
+  };
+  const run = (name: string, task: () => Promise<void>) => () =>
+    void task().catch((err) => console.error(`cron: ${name} failed`, err));
+  const timers = [setInterval(run("purge", purge), HOUR), setInterval(run("sweep", sweep), MINUTE)];
+  for (const t of timers) t.unref();
+  run("sweep", sweep)();
+  return async () => {
+    for (const t of timers) clearInterval(t);
+  };
 }

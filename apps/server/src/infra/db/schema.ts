@@ -1,5 +1,17 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 const createdAt = () => ts("created_at").notNull().defaultNow();
@@ -119,3 +131,222 @@ export const instanceSettings = pgTable("instance_settings", {
   value: jsonb("value").notNull(),
   updatedAt: ts("updated_at").notNull().defaultNow(),
 });
+
+/** LLM providers configured by instance admins; API keys are stored encrypted (infra/secrets). */
+export const llmProviders = pgTable("llm_providers", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull(),
+  kind: text("kind", { enum: ["openai", "anthropic", "local-gguf"] }).notNull(),
+  baseUrl: text("base_url"),
+  apiKeyEncrypted: text("api_key_encrypted"),
+  /** Models offered, with optional prices (USD per 1M tokens) and context windows. */
+  models: jsonb("models")
+    .$type<{ id: string; contextWindow?: number; inputPer1M?: number; outputPer1M?: number }[]>()
+    .notNull()
+    .default([]),
+  isEnabled: boolean("is_enabled").notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
+
+/** Assistants (seed 003 "modes"): general chat, documents, database. Instance-level definitions. */
+export const assistants = pgTable(
+  "assistants",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    slug: text("slug").notNull(),
+    kind: text("kind", { enum: ["general", "documents", "database"] }).notNull(),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    /** null: the instance default provider (or the built-in extractive answerer). */
+    providerId: uuid("provider_id").references(() => llmProviders.id, { onDelete: "set null" }),
+    model: text("model").notNull().default(""),
+    temperature: doublePrecision("temperature"),
+    /** Pipeline stages on/off (seed 003 database_prediction_config). */
+    pipeline: jsonb("pipeline").$type<Record<string, boolean>>().notNull().default({}),
+    /** Enabled for new tenants automatically. */
+    isDefault: boolean("is_default").notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("assistants_slug_key").on(t.slug)],
+);
+
+/** Which assistants a tenant uses (seed 003 mode_tenant), with per-tenant pipeline overrides. */
+export const assistantTenants = pgTable(
+  "assistant_tenants",
+  {
+    assistantId: uuid("assistant_id")
+      .notNull()
+      .references(() => assistants.id, { onDelete: "cascade" }),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    isEnabled: boolean("is_enabled").notNull().default(true),
+    pipeline: jsonb("pipeline").$type<Record<string, boolean>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.assistantId, t.tenantId] }), index("assistant_tenants_tenant_idx").on(t.tenantId)],
+);
+
+/**
+ * Versioned prompt templates per assistant and pipeline stage. tenant_id null is the instance-wide
+ * prompt; a tenant admin's override carries the tenant id. One version per (assistant, tenant, stage)
+ * is active.
+ */
+export const prompts = pgTable(
+  "prompts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    assistantId: uuid("assistant_id")
+      .notNull()
+      .references(() => assistants.id, { onDelete: "cascade" }),
+    tenantId: uuid("tenant_id").references(() => tenants.id, { onDelete: "cascade" }),
+    stage: text("stage", { enum: ["system", "answer", "condense"] }).notNull(),
+    version: integer("version").notNull(),
+    template: text("template").notNull(),
+    note: text("note").notNull().default(""),
+    isActive: boolean("is_active").notNull().default(false),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("prompts_version_key").on(
+      t.assistantId,
+      sql`coalesce(${t.tenantId}, '00000000-0000-0000-0000-000000000000'::uuid)`,
+      t.stage,
+      t.version,
+    ),
+    uniqueIndex("prompts_active_key")
+      .on(t.assistantId, sql`coalesce(${t.tenantId}, '00000000-0000-0000-0000-000000000000'::uuid)`, t.stage)
+      .where(sql`${t.isActive}`),
+  ],
+);
+
+/** A conversation of one user with one assistant in one tenant. */
+export const chats = pgTable(
+  "chats",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    assistantId: uuid("assistant_id")
+      .notNull()
+      .references(() => assistants.id, { onDelete: "cascade" }),
+    title: text("title").notNull().default(""),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [index("chats_user_idx").on(t.tenantId, t.userId, t.updatedAt)],
+);
+
+export type MessageUsage = { inputTokens: number; outputTokens: number; costUsd: number; costKnown: boolean };
+export type MessageSource = { id: string; title?: string; ref?: string; text?: string; score?: number };
+
+/** Messages of a chat; assistant messages carry model, prompt versions, usage, latency, sources. */
+export const messages = pgTable(
+  "messages",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    chatId: uuid("chat_id")
+      .notNull()
+      .references(() => chats.id, { onDelete: "cascade" }),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ["user", "assistant", "system"] }).notNull(),
+    content: text("content").notNull().default(""),
+    status: text("status", { enum: ["streaming", "done", "stopped", "failed"] })
+      .notNull()
+      .default("done"),
+    model: text("model"),
+    providerKind: text("provider_kind"),
+    promptVersions: jsonb("prompt_versions").$type<Record<string, number>>(),
+    usage: jsonb("usage").$type<MessageUsage>(),
+    latencyMs: integer("latency_ms"),
+    firstTokenMs: integer("first_token_ms"),
+    errorCode: text("error_code"),
+    sources: jsonb("sources").$type<MessageSource[]>(),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [index("messages_chat_idx").on(t.chatId, t.createdAt), index("messages_status_idx").on(t.status)],
+);
+
+/** Thumbs up/down on an assistant message, one per user (seed 003 mark). */
+export const marks = pgTable(
+  "marks",
+  {
+    messageId: uuid("message_id")
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    value: integer("value").notNull(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.messageId, t.userId] }), index("marks_tenant_idx").on(t.tenantId)],
+);
+
+/** Free-text feedback with tags on an assistant message (seed 003 review). */
+export const reviews = pgTable(
+  "reviews",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    messageId: uuid("message_id")
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    text: text("text").notNull(),
+    tags: jsonb("tags").$type<string[]>().notNull().default([]),
+    createdAt: createdAt(),
+  },
+  (t) => [index("reviews_tenant_idx").on(t.tenantId, t.createdAt)],
+);
+
+/** One row per completed request (seed 000 RequestRecord): who, what, how long, how much. */
+export const requestRecords = pgTable(
+  "request_records",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    assistantId: uuid("assistant_id").references(() => assistants.id, { onDelete: "set null" }),
+    chatId: uuid("chat_id"),
+    messageId: uuid("message_id"),
+    kind: text("kind").notNull(),
+    channel: text("channel").notNull(),
+    model: text("model"),
+    providerKind: text("provider_kind"),
+    promptVersions: jsonb("prompt_versions").$type<Record<string, number>>(),
+    queueMs: integer("queue_ms"),
+    retrievalMs: integer("retrieval_ms"),
+    firstTokenMs: integer("first_token_ms"),
+    totalMs: integer("total_ms"),
+    inputTokens: integer("input_tokens").notNull().default(0),
+    outputTokens: integer("output_tokens").notNull().default(0),
+    costUsd: doublePrecision("cost_usd").notNull().default(0),
+    status: text("status").notNull(),
+    errorCode: text("error_code"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("request_records_tenant_idx").on(t.tenantId, t.createdAt),
+    index("request_records_created_idx").on(t.createdAt),
+  ],
+);

@@ -16,6 +16,8 @@ export interface TenantsServiceDeps {
   usersService: Pick<UsersService, "create">;
   audit: Pick<AuditRepository, "record">;
   requireTenantRole: RequireTenantRole;
+  /** Runs inside the creating transaction (e.g. enabling default assistants). */
+  onTenantCreated?: (tenantId: string, tx: DB) => Promise<void>;
 }
 
 type TenantRow = { id: string; name: string; slug: string; createdAt: Date; memberCount: number };
@@ -61,6 +63,7 @@ export function createTenantsService(deps: TenantsServiceDeps) {
         const row = await database.scoped({ tenantId: id, userId: actor.userId }, async (tx) => {
           await repo.create({ id, name: input.name, slug }, tx);
           await repo.addMember({ tenantId: id, userId: actor.userId, role: "admin" }, tx);
+          await deps.onTenantCreated?.(id, tx);
           await deps.audit.record(
             {
               tenantId: id,

@@ -1,0 +1,179 @@
+import { ClientEventSchema, type ServerEvent } from "@atrium/contracts";
+import type { FastifyInstance } from "fastify";
+import type { WebSocket } from "ws";
+import { AppError } from "../../lib/errors";
+import type { Actor, Authenticator } from "../../plugins/auth";
+import type { ChatsService, SendResult } from "./chats.service";
+import { userFacingError } from "./chats.service";
+import type { GenerationHub } from "./generation-hub";
+import { presentMessage } from "./messages.presenter";
+
+const SUBPROTOCOL = "atrium";
+const TOKEN_PROTOCOL_PREFIX = "bearer.";
+
+export interface ChatSocketOptions {
+  authenticate: Authenticator;
+  chats: ChatsService;
+  hub: GenerationHub;
+  heartbeatMs?: number;
+  authTimeoutMs?: number;
+}
+
+/**
+ * WebSocket chat at /ws/chat (protocol: docs/CHAT-PROTOCOL.md). Authenticate with the subprotocol
+ * `bearer.<token>` (next to `atrium`) or a first `{type:"auth", token}` message; tokens are never
+ * logged. One socket carries many chats; answers survive reconnects through `resume`.
+ */
+export async function registerChatSocket(app: FastifyInstance, opts: ChatSocketOptions) {
+  const heartbeatMs = opts.heartbeatMs ?? 30_000;
+  app.get("/ws/chat", { websocket: true, schema: { hide: true } }, (socket: WebSocket, request) => {
+    let actor: Actor | undefined;
+    const watching = new Map<string, () => void>();
+    let alive = true;
+
+    const emit = (event: ServerEvent) => {
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(event));
+    };
+    const fail = (code: string, message: string, ref?: string) =>
+      emit({ type: "error", ref, error: { code, message } });
+
+    const heartbeat = setInterval(() => {
+      if (!alive) return socket.terminate();
+      alive = false;
+      socket.ping();
+    }, heartbeatMs);
+    socket.on("pong", () => {
+      alive = true;
+    });
+
+    const authTimer = setTimeout(() => {
+      if (!actor) socket.close(4401, "authenticate first");
+    }, opts.authTimeoutMs ?? 10_000);
+
+    const authenticate = async (token: string) => {
+      actor = await opts.authenticate(token);
+      clearTimeout(authTimer);
+      emit({ type: "ready", userId: actor.userId });
+    };
+
+    /** Streams an answer to this socket from `offset`, then its final state. */
+    const watch = (messageId: string, chatId: string, offset: number, who: Actor): boolean => {
+      watching.get(messageId)?.();
+      const off = opts.hub.subscribe(
+        messageId,
+        (ev) => {
+          if (ev.type === "token") {
+            emit({ type: "token", chatId, messageId, offset: ev.offset, text: ev.text });
+            return;
+          }
+          watching.delete(messageId);
+          void sendFinal(messageId, chatId, who);
+        },
+        offset,
+      );
+      if (off) watching.set(messageId, off);
+      return off !== undefined;
+    };
+
+    const sendFinal = async (messageId: string, chatId: string, who: Actor) => {
+      const row = await opts.chats.watchable(who, messageId);
+      if (row.status === "failed") {
+        const code = row.errorCode ?? "llm.failed";
+        emit({ type: "message.failed", chatId, messageId, error: { code, message: userFacingError(code) } });
+      }
+      emit({ type: "message.done", chatId, message: presentMessage(row) });
+    };
+
+    const started = (result: SendResult, ref: string | undefined, who: Actor) => {
+      emit({
+        type: "message.created",
+        chatId: result.generation.chatId,
+        ref,
+        userMessage: result.userMessage ?? undefined,
+        assistantMessage: result.assistantMessage,
+      });
+      watch(result.generation.messageId, result.generation.chatId, 0, who);
+    };
+
+    socket.on("message", async (raw) => {
+      let ref: string | undefined;
+      try {
+        let data: unknown;
+        try {
+          data = JSON.parse(raw.toString());
+        } catch {
+          return fail("ws.bad_message", "Send JSON messages; see docs/CHAT-PROTOCOL.md.");
+        }
+        const parsed = ClientEventSchema.safeParse(data);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          return fail(
+            "ws.bad_message",
+            `${issue?.path.join(".") || "message"}: ${issue?.message ?? "invalid"}`,
+            (data as { ref?: string })?.ref,
+          );
+        }
+        const ev = parsed.data;
+        ref = ev.ref;
+        if (ev.type === "ping") return emit({ type: "pong", ref });
+        if (ev.type === "auth") return await authenticate(ev.token);
+        if (!actor) return fail("auth.unauthenticated", "Authenticate first: send {type:'auth', token}.", ref);
+        const who = actor;
+        switch (ev.type) {
+          case "send":
+            return started(await opts.chats.send(who, ev.chatId, ev.content, "ws"), ref, who);
+          case "regenerate":
+            return started(await opts.chats.regenerate(who, ev.messageId, "ws"), ref, who);
+          case "stop":
+            await opts.chats.stop(who, ev.messageId);
+            return;
+          case "resume": {
+            const row = await opts.chats.watchable(who, ev.messageId);
+            if (watch(row.id, row.chatId, ev.offset, who)) return;
+            // Not running here any more: send what is stored after the offset, then the final state.
+            if (row.content.length > ev.offset) {
+              emit({
+                type: "token",
+                chatId: row.chatId,
+                messageId: row.id,
+                offset: ev.offset,
+                text: row.content.slice(ev.offset),
+              });
+            }
+            return await sendFinal(row.id, row.chatId, who);
+          }
+        }
+      } catch (err) {
+        if (err instanceof AppError) return fail(err.code, err.message, ref);
+        request.log.error({ err }, "chat socket error");
+        return fail("internal", "Something went wrong on our side. Try again.", ref);
+      }
+    });
+
+    socket.on("close", () => {
+      clearInterval(heartbeat);
+      clearTimeout(authTimer);
+      for (const off of watching.values()) off();
+      watching.clear();
+    });
+
+    const offered = String(request.headers["sec-websocket-protocol"] ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX));
+    if (offered) {
+      authenticate(offered.slice(TOKEN_PROTOCOL_PREFIX.length)).catch((err) => {
+        fail(
+          err instanceof AppError ? err.code : "auth.token_invalid",
+          err instanceof Error ? err.message : "Invalid token",
+        );
+        socket.close(4401, "authentication failed");
+      });
+    }
+  });
+}
+
+/** Picks the `atrium` subprotocol (never echoing the token one). */
+export function selectChatProtocol(protocols: Set<string>): string | false {
+  return protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false;
+}

@@ -1,0 +1,186 @@
+import { and, count, desc, eq, ilike, inArray, lt, or, sql } from "drizzle-orm";
+import type { DB } from "../../infra/db/database";
+import { assistants, chats, marks, messages, reviews, users } from "../../infra/db/schema";
+
+export type ChatRow = typeof chats.$inferSelect;
+export type MessageRow = typeof messages.$inferSelect;
+export type NewMessage = typeof messages.$inferInsert;
+
+const chatWithAssistant = {
+  id: chats.id,
+  tenantId: chats.tenantId,
+  userId: chats.userId,
+  assistantId: chats.assistantId,
+  assistantName: assistants.name,
+  assistantKind: assistants.kind,
+  title: chats.title,
+  createdAt: chats.createdAt,
+  updatedAt: chats.updatedAt,
+};
+export type ChatView = { [K in keyof typeof chatWithAssistant]: (typeof chatWithAssistant)[K]["_"]["data"] };
+
+/** Chats, messages, marks and reviews. Callers run inside a transaction scoped to the tenant. */
+export function createChatsRepository(db: DB) {
+  return {
+    async createChat(values: { tenantId: string; userId: string; assistantId: string; title: string }, tx: DB = db) {
+      const [row] = await tx.insert(chats).values(values).returning();
+      if (!row) throw new Error("insert returned nothing");
+      return row;
+    },
+    async findChat(id: string, tx: DB = db): Promise<ChatView | undefined> {
+      const [row] = await tx
+        .select(chatWithAssistant)
+        .from(chats)
+        .innerJoin(assistants, eq(assistants.id, chats.assistantId))
+        .where(eq(chats.id, id));
+      return row;
+    },
+    /** A user's chats in a tenant, newest first; `q` searches titles and message text. */
+    async listChats(
+      opts: { tenantId: string; userId: string; q?: string; limit: number; offset: number },
+      tx: DB = db,
+    ) {
+      const search = opts.q
+        ? or(
+            ilike(chats.title, `%${opts.q}%`),
+            sql`exists (select 1 from ${messages} m where m.chat_id = ${chats.id} and m.content ilike ${`%${opts.q}%`})`,
+          )
+        : undefined;
+      const where = and(eq(chats.tenantId, opts.tenantId), eq(chats.userId, opts.userId), search);
+      const rows = await tx
+        .select(chatWithAssistant)
+        .from(chats)
+        .innerJoin(assistants, eq(assistants.id, chats.assistantId))
+        .where(where)
+        .orderBy(desc(chats.updatedAt))
+        .limit(opts.limit)
+        .offset(opts.offset);
+      const [total] = await tx.select({ n: count() }).from(chats).where(where);
+      return { rows, total: total?.n ?? 0 };
+    },
+    async renameChat(id: string, title: string, tx: DB = db) {
+      await tx.update(chats).set({ title, updatedAt: new Date() }).where(eq(chats.id, id));
+    },
+    async touchChat(id: string, tx: DB = db) {
+      await tx.update(chats).set({ updatedAt: new Date() }).where(eq(chats.id, id));
+    },
+    async deleteChat(id: string, tx: DB = db): Promise<boolean> {
+      return (await tx.delete(chats).where(eq(chats.id, id)).returning({ id: chats.id })).length > 0;
+    },
+
+    async insertMessage(values: NewMessage, tx: DB = db): Promise<MessageRow> {
+      const [row] = await tx.insert(messages).values(values).returning();
+      if (!row) throw new Error("insert returned nothing");
+      return row;
+    },
+    async findMessage(id: string, tx: DB = db): Promise<MessageRow | undefined> {
+      const [row] = await tx.select().from(messages).where(eq(messages.id, id));
+      return row;
+    },
+    async updateMessage(id: string, patch: Partial<NewMessage>, tx: DB = db): Promise<MessageRow | undefined> {
+      const [row] = await tx
+        .update(messages)
+        .set({ ...patch, updatedAt: new Date() })
+        .where(eq(messages.id, id))
+        .returning();
+      return row;
+    },
+    /** A page of messages, oldest first; `before` pages back from a message. */
+    async listMessages(chatId: string, opts: { before?: MessageRow; limit: number }, tx: DB = db) {
+      const older = opts.before
+        ? or(
+            lt(messages.createdAt, opts.before.createdAt),
+            and(eq(messages.createdAt, opts.before.createdAt), lt(messages.id, opts.before.id)),
+          )
+        : undefined;
+      const rows = await tx
+        .select()
+        .from(messages)
+        .where(and(eq(messages.chatId, chatId), older))
+        .orderBy(desc(messages.createdAt), desc(messages.id))
+        .limit(opts.limit + 1);
+      return { rows: rows.slice(0, opts.limit).reverse(), hasMore: rows.length > opts.limit };
+    },
+    /** The last `limit` messages of a chat, oldest first (history for the model). */
+    async recentMessages(chatId: string, limit: number, tx: DB = db): Promise<MessageRow[]> {
+      const rows = await tx
+        .select()
+        .from(messages)
+        .where(eq(messages.chatId, chatId))
+        .orderBy(desc(messages.createdAt), desc(messages.id))
+        .limit(limit);
+      return rows.reverse();
+    },
+    /** Fails answers whose generation stopped reporting (a crashed process); returns how many. */
+    async failStaleStreaming(olderThan: Date, tx: DB = db): Promise<MessageRow[]> {
+      return tx
+        .update(messages)
+        .set({ status: "failed", errorCode: "llm.failed", updatedAt: new Date() })
+        .where(and(eq(messages.status, "streaming"), lt(messages.updatedAt, olderThan)))
+        .returning();
+    },
+
+    async setMark(values: { messageId: string; userId: string; tenantId: string; value: number }, tx: DB = db) {
+      await tx
+        .insert(marks)
+        .values(values)
+        .onConflictDoUpdate({
+          target: [marks.messageId, marks.userId],
+          set: { value: values.value, updatedAt: new Date() },
+        });
+    },
+    async clearMark(messageId: string, userId: string, tx: DB = db) {
+      await tx.delete(marks).where(and(eq(marks.messageId, messageId), eq(marks.userId, userId)));
+    },
+    async marksOf(userId: string, messageIds: string[], tx: DB = db): Promise<Map<string, number>> {
+      if (messageIds.length === 0) return new Map();
+      const rows = await tx
+        .select({ messageId: marks.messageId, value: marks.value })
+        .from(marks)
+        .where(and(eq(marks.userId, userId), inArray(marks.messageId, messageIds)));
+      return new Map(rows.map((r) => [r.messageId, r.value]));
+    },
+    async addReview(
+      values: { messageId: string; userId: string; tenantId: string; text: string; tags: string[] },
+      tx: DB = db,
+    ) {
+      const [row] = await tx.insert(reviews).values(values).returning();
+      if (!row) throw new Error("insert returned nothing");
+      return row;
+    },
+    /** Assistant messages with a mark or a review in a tenant, newest first (for tenant admins). */
+    async listFeedback(tenantId: string, opts: { limit: number; offset: number }, tx: DB = db) {
+      return tx
+        .select({
+          messageId: messages.id,
+          chatId: messages.chatId,
+          answer: messages.content,
+          createdAt: messages.createdAt,
+          userEmail: users.email,
+          assistantName: assistants.name,
+          mark: sql<number | null>`(select max(value) from ${marks} mk where mk.message_id = ${messages.id})`,
+          review: sql<
+            string | null
+          >`(select text from ${reviews} r where r.message_id = ${messages.id} order by r.created_at desc limit 1)`,
+          tags: sql<
+            string[] | null
+          >`(select tags from ${reviews} r where r.message_id = ${messages.id} order by r.created_at desc limit 1)`,
+        })
+        .from(messages)
+        .innerJoin(chats, eq(chats.id, messages.chatId))
+        .innerJoin(users, eq(users.id, chats.userId))
+        .innerJoin(assistants, eq(assistants.id, chats.assistantId))
+        .where(
+          and(
+            eq(messages.tenantId, tenantId),
+            eq(messages.role, "assistant"),
+            sql`(exists (select 1 from ${marks} mk where mk.message_id = ${messages.id}) or exists (select 1 from ${reviews} r where r.message_id = ${messages.id}))`,
+          ),
+        )
+        .orderBy(desc(messages.createdAt))
+        .limit(opts.limit)
+        .offset(opts.offset);
+    },
+  };
+}
+export type ChatsRepository = ReturnType<typeof createChatsRepository>;
