@@ -1,7 +1,10 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { TokenResponse } from "@atrium/contracts";
 import { type App, buildApp } from "../src/app";
 import { type Config, testConfig } from "../src/config/config";
-import { buildContainer, type Container } from "../src/container";
+import { buildContainer, type Container, type ContainerOverrides } from "../src/container";
 import { createArgon2Hasher } from "../src/infra/passwords";
 import type { Backend } from "./backends";
 
@@ -26,14 +29,22 @@ export interface TestApp {
 }
 
 export const PASSWORD = "Member-Passw0rd-1";
+/** Scratch data dir (the encryption key file lands here). */
+const dataDir = mkdtempSync(join(tmpdir(), "atrium-test-"));
 
 /** A real app on a real database (in-memory PGlite, or a fresh Postgres database). */
-export async function startTestApp(backend: Backend, overrides: Partial<Config> = {}): Promise<TestApp> {
+export async function startTestApp(
+  backend: Backend,
+  overrides: Partial<Config> = {},
+  adapters: Omit<ContainerOverrides, "database" | "hasher"> = {},
+): Promise<TestApp> {
   const { database, drop } = await backend.open();
   // Real argon2id with small parameters: the same code path, fast enough for many logins.
-  const container = await buildContainer(testConfig(overrides), {
+  const container = await buildContainer(testConfig({ ATRIUM_DATA_DIR: dataDir, ...overrides }), {
     database,
     hasher: createArgon2Hasher({ memoryCost: 1024, timeCost: 1 }),
+    llmSleep: async () => {},
+    ...adapters,
   });
   const app = await buildApp(container);
   await app.ready();

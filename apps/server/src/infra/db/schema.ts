@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  bigserial,
   boolean,
   doublePrecision,
   index,
@@ -271,10 +272,12 @@ export const messages = pgTable(
     firstTokenMs: integer("first_token_ms"),
     errorCode: text("error_code"),
     sources: jsonb("sources").$type<MessageSource[]>(),
-    createdAt: createdAt(),
+    /** Insertion order: timestamps can tie (one transaction, coarse clocks), a sequence cannot. */
+    seq: bigserial("seq", { mode: "number" }).notNull(),
+    createdAt: ts("created_at").notNull().default(sql`clock_timestamp()`),
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
-  (t) => [index("messages_chat_idx").on(t.chatId, t.createdAt), index("messages_status_idx").on(t.status)],
+  (t) => [index("messages_chat_seq_idx").on(t.chatId, t.seq), index("messages_status_idx").on(t.status)],
 );
 
 /** Thumbs up/down on an assistant message, one per user (seed 003 mark). */

@@ -19,6 +19,8 @@ export interface AnthropicOptions {
   /** The Messages API requires max_tokens; used when the request sets none. */
   defaultMaxTokens?: number;
   contextWindows?: Record<string, number>;
+  /** Context window of models not in contextWindows (200k, every current Claude model). */
+  defaultContextWindow?: number;
 }
 
 const DEFAULT_BASE_URL = "https://api.anthropic.com";
@@ -221,6 +223,6 @@ export function createAnthropicProvider(opts: AnthropicOptions): LlmProvider {
       const data = Array.isArray(body?.data) ? body.data : [];
       return data.map((m) => obj(m)?.id).filter((m): m is string => typeof m === "string");
     },
-    contextWindow: (model) => opts.contextWindows?.[model] ?? DEFAULT_CONTEXT_WINDOW,
+    contextWindow: (model) => opts.contextWindows?.[model] ?? opts.defaultContextWindow ?? DEFAULT_CONTEXT_WINDOW,
   };
 }

@@ -102,7 +102,9 @@ export function buildExtractiveAnswer(question: string, passages: readonly Conte
 
   const candidates: Candidate[] = [];
   passages.forEach((p, passage) => {
-    splitSentences(p.text).forEach((text, order) => candidates.push({ passage, order, text, coverage: 0, score: 0 }));
+    splitSentences(p.text).forEach((text, order) => {
+      candidates.push({ passage, order, text, coverage: 0, score: 0 });
+    });
   });
   if (questionTerms.length === 0 || candidates.length === 0) return { text: texts.notFound, citations: [] };
 

@@ -1,4 +1,5 @@
 import { open, stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { basename } from "node:path";
 import type { ChatHistoryItem, Llama, LlamaContext, LlamaModel } from "node-llama-cpp";
 import { createAsyncQueue } from "./async-queue";
@@ -24,7 +25,11 @@ export interface LocalGgufOptions {
   contextSize?: number;
   /** Answers generated at once; more requests wait their turn. Each costs a share of memory. */
   parallel?: number;
-  /** CPU threads; node-llama-cpp picks one per core when unset. */
+  /**
+   * CPU threads for generation. Default: one per core but one, left to the server's event loop;
+   * with every core busy, llama.cpp's spinning threads and Node starve each other (measured on a
+   * 2-core machine: ~500 ms per token with 2 threads against ~1 ms with 1, on a tiny model).
+   */
   threads?: number;
   /** Receives llama.cpp's warnings and errors (the composition root passes the logger). */
   log?: (level: string, message: string) => void;
@@ -96,6 +101,7 @@ export function createLocalGgufProvider(opts: LocalGgufOptions): LlmProvider {
   const id = opts.id ?? "local";
   const parallel = Math.max(1, opts.parallel ?? 1);
   const slots = createSlots(parallel);
+  const threads = Math.max(1, opts.threads ?? availableParallelism() - 1);
   const importModule = opts.importModule ?? (() => import("node-llama-cpp"));
   let loading: Promise<Loaded> | undefined;
   let loaded: Loaded | undefined;
@@ -145,7 +151,7 @@ export function createLocalGgufProvider(opts: LocalGgufOptions): LlmProvider {
         progressLogs: false,
         logLevel: mod.LlamaLogLevel.warn,
         logger: (level, message) => opts.log?.(level, message),
-        ...(opts.threads ? { maxThreads: opts.threads } : {}),
+        maxThreads: threads,
       });
     } catch (err) {
       throw unavailable(
@@ -162,7 +168,7 @@ export function createLocalGgufProvider(opts: LocalGgufOptions): LlmProvider {
       const context = await model.createContext({
         contextSize,
         sequences: parallel,
-        ...(opts.threads ? { threads: opts.threads } : {}),
+        threads,
       });
       return { mod, llama, model, context };
     } catch (err) {
@@ -220,6 +226,7 @@ export function createLocalGgufProvider(opts: LocalGgufOptions): LlmProvider {
           ...(req.maxTokens === undefined ? {} : { maxTokens: req.maxTokens }),
           ...(req.temperature === undefined ? {} : { temperature: req.temperature }),
           onTextChunk: (chunk) => {
+            if (!chunk) return;
             text += chunk;
             queue.push({ type: "token", text: chunk });
           },

@@ -23,7 +23,7 @@ export interface OpenAiCompatibleOptions {
   contextWindows?: Record<string, number>;
   /** Context window of unknown models; small on purpose (Ollama's default is 4096-8192). */
   defaultContextWindow?: number;
-  /** Client-side limit for one HTTP request, stream included; the gateway's timeouts are tighter. */
+  /** Client-side limit for the server to start answering (headers); the gateway times the stream. */
   requestTimeoutMs?: number;
   /** Extra headers, e.g. OpenRouter's HTTP-Referer / X-Title. */
   headers?: Record<string, string>;

@@ -28,6 +28,8 @@ export async function registerChatSocket(app: FastifyInstance, opts: ChatSocketO
   const heartbeatMs = opts.heartbeatMs ?? 30_000;
   app.get("/ws/chat", { websocket: true, schema: { hide: true } }, (socket: WebSocket, request) => {
     let actor: Actor | undefined;
+    /** Authentication from the subprotocol, awaited before the first message is handled. */
+    let pendingAuth: Promise<void> | undefined;
     const watching = new Map<string, () => void>();
     let alive = true;
 
@@ -95,6 +97,21 @@ export async function registerChatSocket(app: FastifyInstance, opts: ChatSocketO
       watch(result.generation.messageId, result.generation.chatId, 0, who);
     };
 
+    // Start subprotocol authentication before listening: buffered messages are replayed as soon as
+    // a message listener is attached.
+    const offered = String(request.headers["sec-websocket-protocol"] ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX));
+    if (offered) {
+      pendingAuth = authenticate(offered.slice(TOKEN_PROTOCOL_PREFIX.length)).catch((err) => {
+        fail(
+          err instanceof AppError ? err.code : "auth.token_invalid",
+          err instanceof Error ? err.message : "Invalid token",
+        );
+        socket.close(4401, "authentication failed");
+      });
+    }
     socket.on("message", async (raw) => {
       let ref: string | undefined;
       try {
@@ -117,6 +134,7 @@ export async function registerChatSocket(app: FastifyInstance, opts: ChatSocketO
         ref = ev.ref;
         if (ev.type === "ping") return emit({ type: "pong", ref });
         if (ev.type === "auth") return await authenticate(ev.token);
+        await pendingAuth;
         if (!actor) return fail("auth.unauthenticated", "Authenticate first: send {type:'auth', token}.", ref);
         const who = actor;
         switch (ev.type) {
@@ -157,19 +175,6 @@ export async function registerChatSocket(app: FastifyInstance, opts: ChatSocketO
       watching.clear();
     });
 
-    const offered = String(request.headers["sec-websocket-protocol"] ?? "")
-      .split(",")
-      .map((s) => s.trim())
-      .find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX));
-    if (offered) {
-      authenticate(offered.slice(TOKEN_PROTOCOL_PREFIX.length)).catch((err) => {
-        fail(
-          err instanceof AppError ? err.code : "auth.token_invalid",
-          err instanceof Error ? err.message : "Invalid token",
-        );
-        socket.close(4401, "authentication failed");
-      });
-    }
   });
 }
 

@@ -85,19 +85,16 @@ export function createChatsRepository(db: DB) {
         .returning();
       return row;
     },
-    /** A page of messages, oldest first; `before` pages back from a message. */
+    /** A page of messages, oldest first; `before` pages back from a message (by insertion order). */
     async listMessages(chatId: string, opts: { before?: MessageRow; limit: number }, tx: DB = db) {
       const older = opts.before
-        ? or(
-            lt(messages.createdAt, opts.before.createdAt),
-            and(eq(messages.createdAt, opts.before.createdAt), lt(messages.id, opts.before.id)),
-          )
+        ? sql`${messages.seq} < (select m.seq from ${messages} m where m.id = ${opts.before.id})`
         : undefined;
       const rows = await tx
         .select()
         .from(messages)
         .where(and(eq(messages.chatId, chatId), older))
-        .orderBy(desc(messages.createdAt), desc(messages.id))
+        .orderBy(desc(messages.seq))
         .limit(opts.limit + 1);
       return { rows: rows.slice(0, opts.limit).reverse(), hasMore: rows.length > opts.limit };
     },
@@ -107,7 +104,7 @@ export function createChatsRepository(db: DB) {
         .select()
         .from(messages)
         .where(eq(messages.chatId, chatId))
-        .orderBy(desc(messages.createdAt), desc(messages.id))
+        .orderBy(desc(messages.seq))
         .limit(limit);
       return rows.reverse();
     },

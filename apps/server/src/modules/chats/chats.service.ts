@@ -131,7 +131,6 @@ export function createChatsService(deps: ChatsServiceDeps) {
     let usage = { inputTokens: 0, outputTokens: 0 };
     let status: "done" | "stopped" | "failed" = "done";
     let errorCode: string | null = null;
-    let errorMessage: string | undefined;
     let sources: RetrievedPassage[] | null = null;
     let modelName: string | null = null;
     let providerKind: string | null = null;
@@ -230,7 +229,6 @@ export function createChatsService(deps: ChatsServiceDeps) {
       } else {
         status = "failed";
         errorCode = isLlmError(err) ? err.code : "llm.failed";
-        errorMessage = err instanceof Error ? err.message : String(err);
       }
     }
     return finish();

@@ -1,0 +1,138 @@
+import type { ReactNode } from "react";
+import { Trans, useTranslation } from "react-i18next";
+import { Badge } from "../../components/ui/badge";
+import { ButtonLink } from "../../components/ui/button";
+import { Card, CardBody, CardHeader } from "../../components/ui/card";
+import { EmptyState } from "../../components/ui/empty-state";
+import { BuildingIcon, FileTextIcon, KeyIcon, MessageIcon, UsersIcon } from "../../components/ui/icons";
+import { PageHeader } from "../../components/ui/page-header";
+import { canManageTenant, isInstanceAdmin } from "../auth/permissions";
+import { useCurrentUser } from "../auth/use-current-user";
+import { useActiveTenant } from "../layout/active-tenant";
+
+function UpcomingFeature({ icon, title, description }: { icon: ReactNode; title: string; description: string }) {
+  const { t } = useTranslation();
+  return (
+    <div className="flex gap-4 rounded-lg border border-dashed border-line-strong p-4">
+      <div className="flex size-10 shrink-0 items-center justify-center rounded-lg bg-subtle text-fg-muted [&_svg]:size-5">
+        {icon}
+      </div>
+      <div className="min-w-0">
+        <div className="flex flex-wrap items-center gap-2">
+          <h3 className="text-sm font-semibold text-fg">{title}</h3>
+          <Badge tone="warning">{t("home.inDevelopment")}</Badge>
+        </div>
+        <p className="mt-1 text-sm text-fg-muted">{description}</p>
+      </div>
+    </div>
+  );
+}
+
+/**
+ * Start page: which department the person is working in, what they can do today, and what is
+ * being built. No invented numbers: only what the server told us.
+ */
+export function HomePage() {
+  const { t } = useTranslation();
+  const me = useCurrentUser();
+  const { active, memberships } = useActiveTenant();
+  const isAdmin = isInstanceAdmin(me);
+
+  return (
+    <>
+      <PageHeader title={t("home.greeting", { name: me.name })} description={t("home.subtitle")} />
+
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Card className="lg:col-span-2">
+          <CardHeader title={t("home.workspace.title")} />
+          {active ? (
+            <CardBody className="flex flex-col gap-4">
+              <div className="flex items-center gap-4">
+                <div className="flex size-12 shrink-0 items-center justify-center rounded-xl bg-accent-soft text-accent-text">
+                  <BuildingIcon className="size-6" />
+                </div>
+                <div className="min-w-0">
+                  <p className="truncate text-lg font-semibold text-fg" data-testid="active-tenant-name">
+                    {active.tenantName}
+                  </p>
+                  <p className="text-sm text-fg-muted">
+                    <Trans
+                      i18nKey="home.workspace.role"
+                      values={{ role: t(`roles.${active.role}`) }}
+                      components={{ strong: <strong className="font-medium text-fg" /> }}
+                    />
+                  </p>
+                </div>
+              </div>
+              <p className="text-sm text-fg-muted">
+                {memberships.length > 1
+                  ? t("home.workspace.switchHint", { number: memberships.length })
+                  : t("home.workspace.singleHint")}
+              </p>
+              {canManageTenant(me, active.tenantId) ? (
+                <div>
+                  <ButtonLink to={`/tenants/${active.tenantId}`} variant="secondary" size="sm">
+                    <UsersIcon />
+                    {t("home.workspace.manageMembers")}
+                  </ButtonLink>
+                </div>
+              ) : null}
+            </CardBody>
+          ) : (
+            <EmptyState
+              icon={<BuildingIcon />}
+              title={t("home.noTenant.title")}
+              description={isAdmin ? t("home.noTenant.adminDescription") : t("home.noTenant.description")}
+              action={
+                isAdmin ? (
+                  <ButtonLink to="/admin/tenants" variant="primary">
+                    {t("home.noTenant.adminAction")}
+                  </ButtonLink>
+                ) : undefined
+              }
+            />
+          )}
+        </Card>
+
+        <Card>
+          <CardHeader title={t("home.today.title")} />
+          <CardBody className="flex flex-col gap-3 text-sm text-fg-muted">
+            <p>{t("home.today.description")}</p>
+            <ul className="flex flex-col gap-2">
+              <li className="flex items-center gap-2">
+                <KeyIcon className="size-4 shrink-0 text-fg-subtle" />
+                {t("home.today.apiKeys")}
+              </li>
+              {isAdmin ? (
+                <li className="flex items-center gap-2">
+                  <UsersIcon className="size-4 shrink-0 text-fg-subtle" />
+                  {t("home.today.admin")}
+                </li>
+              ) : null}
+            </ul>
+            <div>
+              <ButtonLink to="/profile" variant="secondary" size="sm">
+                {t("home.today.openProfile")}
+              </ButtonLink>
+            </div>
+          </CardBody>
+        </Card>
+      </div>
+
+      <section className="mt-8" aria-labelledby="coming-heading">
+        <h2 id="coming-heading" className="mb-1 text-base font-semibold text-fg">
+          {t("home.coming.title")}
+        </h2>
+        <p className="mb-4 text-sm text-fg-muted">{t("home.coming.description")}</p>
+        <div className="grid gap-4 md:grid-cols-2">
+          <UpcomingFeature icon={<MessageIcon />} title={t("nav.chat")} description={t("home.coming.chat")} />
+          <UpcomingFeature
+            icon={<FileTextIcon />}
+            title={t("nav.documents")}
+            description={t("home.coming.documents")}
+          />
+        </div>
+      </section>
+    </>
+  );
+}

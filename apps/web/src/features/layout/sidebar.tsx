@@ -1,0 +1,150 @@
+import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { NavLink } from "react-router";
+import { Badge } from "../../components/ui/badge";
+import {
+  BuildingIcon,
+  FileTextIcon,
+  HomeIcon,
+  LogOutIcon,
+  MessageIcon,
+  ShieldIcon,
+  UserIcon,
+  UsersIcon,
+} from "../../components/ui/icons";
+import { Logo } from "../../components/ui/logo";
+import { cn } from "../../lib/cn";
+import { initials } from "../../lib/format";
+import { canManageTenant, isInstanceAdmin } from "../auth/permissions";
+import { useCurrentUser } from "../auth/use-current-user";
+import { useSignOut } from "../auth/use-sign-out";
+import { useActiveTenant } from "./active-tenant";
+
+function NavItem({
+  to,
+  icon,
+  children,
+  testId,
+  end,
+}: {
+  to: string;
+  icon: ReactNode;
+  children: ReactNode;
+  testId: string;
+  end?: boolean;
+}) {
+  return (
+    <NavLink
+      to={to}
+      end={end}
+      data-testid={testId}
+      className={({ isActive }) =>
+        cn(
+          "flex items-center gap-3 rounded-lg px-3 py-2 text-sm font-medium transition-colors [&_svg]:size-4 [&_svg]:shrink-0",
+          isActive ? "bg-accent-soft text-accent-text" : "text-fg-muted hover:bg-subtle hover:text-fg",
+        )
+      }
+    >
+      {icon}
+      <span className="truncate">{children}</span>
+    </NavLink>
+  );
+}
+
+/** A feature that is being built: listed so people know it's coming, but not clickable. */
+function UpcomingItem({ icon, children }: { icon: ReactNode; children: ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    <div
+      aria-disabled="true"
+      className="flex items-center gap-3 rounded-lg px-3 py-2 text-sm font-medium text-fg-subtle [&_svg]:size-4 [&_svg]:shrink-0"
+    >
+      {icon}
+      <span className="flex-1 truncate">{children}</span>
+      <Badge>{t("common.soon")}</Badge>
+    </div>
+  );
+}
+
+function NavSection({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <div className="flex flex-col gap-0.5">
+      <p className="px-3 pt-4 pb-1 text-xs font-medium tracking-wide text-fg-subtle uppercase">{title}</p>
+      {children}
+    </div>
+  );
+}
+
+/**
+ * Main navigation. Admin entries appear only for people who can use them: instance admins see
+ * Users and Departments; department admins see their department's members.
+ */
+export function Sidebar({ className }: { className?: string }) {
+  const { t } = useTranslation();
+  const me = useCurrentUser();
+  const { active } = useActiveTenant();
+  const signOut = useSignOut();
+  const isAdmin = isInstanceAdmin(me);
+  const canManageActive = active ? canManageTenant(me, active.tenantId) : false;
+
+  return (
+    <div className={cn("flex h-full flex-col border-r border-line bg-surface", className)}>
+      <div className="flex h-16 shrink-0 items-center px-5">
+        <Logo />
+      </div>
+      <nav aria-label={t("nav.label")} className="flex-1 overflow-y-auto px-3 pb-4">
+        <div className="flex flex-col gap-0.5">
+          <NavItem to="/" end icon={<HomeIcon />} testId="nav-home">
+            {t("nav.home")}
+          </NavItem>
+          <UpcomingItem icon={<MessageIcon />}>{t("nav.chat")}</UpcomingItem>
+          <UpcomingItem icon={<FileTextIcon />}>{t("nav.documents")}</UpcomingItem>
+        </div>
+
+        {active && canManageActive ? (
+          <NavSection title={active.tenantName}>
+            <NavItem to={`/tenants/${active.tenantId}`} icon={<ShieldIcon />} testId="nav-members">
+              {t("nav.members")}
+            </NavItem>
+          </NavSection>
+        ) : null}
+
+        {isAdmin ? (
+          <NavSection title={t("nav.admin")}>
+            <NavItem to="/admin/users" icon={<UsersIcon />} testId="nav-users">
+              {t("nav.users")}
+            </NavItem>
+            <NavItem to="/admin/tenants" icon={<BuildingIcon />} testId="nav-tenants">
+              {t("nav.tenants")}
+            </NavItem>
+          </NavSection>
+        ) : null}
+
+        <NavSection title={t("nav.account")}>
+          <NavItem to="/profile" icon={<UserIcon />} testId="nav-profile">
+            {t("nav.profile")}
+          </NavItem>
+        </NavSection>
+      </nav>
+      <div className="flex items-center gap-3 border-t border-line px-4 py-3">
+        <span className="flex size-8 shrink-0 items-center justify-center rounded-full bg-accent-soft text-xs font-semibold text-accent-text">
+          {initials(me.name)}
+        </span>
+        <div className="min-w-0 flex-1">
+          <p className="truncate text-sm font-medium text-fg">{me.name}</p>
+          <p className="truncate text-xs text-fg-muted">{me.email}</p>
+        </div>
+        <button
+          type="button"
+          onClick={signOut}
+          data-testid="logout"
+          title={t("auth.logout")}
+          className="rounded-md p-2 text-fg-subtle transition-colors hover:bg-subtle hover:text-fg"
+        >
+          <LogOutIcon className="size-4" />
+          <span className="sr-only">{t("auth.logout")}</span>
+        </button>
+      </div>
+    </div>
+  );
+}
