@@ -10,6 +10,7 @@ import { authRoutes } from "./modules/auth/auth.routes";
 import { registerChatSocket, selectChatProtocol } from "./modules/chats/chat-socket";
 import { chatsRoutes } from "./modules/chats/chats.routes";
 import { healthRoutes } from "./modules/health/health.routes";
+import { openAiRoutes } from "./modules/openai-compat/openai.routes";
 import { providersRoutes } from "./modules/providers/providers.routes";
 import { recordsRoutes } from "./modules/records/records.routes";
 import { tenantsRoutes } from "./modules/tenants/tenants.routes";
@@ -66,6 +67,7 @@ export async function buildApp(container: Container) {
     },
     { prefix: "/api/v1" },
   );
+  await app.register(openAiRoutes(services.openai), { prefix: "/v1" });
   await app.register(websocket, {
     options: { maxPayload: 256 * 1024, handleProtocols: (protocols) => selectChatProtocol(protocols) },
   });

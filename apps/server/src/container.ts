@@ -16,10 +16,12 @@ import { createAssistantsService } from "./modules/assistants/assistants.service
 import { createAuditRepository } from "./modules/audit/audit.repository";
 import { createAuthService } from "./modules/auth/auth.service";
 import { createRefreshTokensRepository } from "./modules/auth/refresh-tokens.repository";
+import { createAnswerPipeline } from "./modules/chats/answer-pipeline";
 import { emptyRetriever, type Retriever } from "./modules/chats/chat-ports";
 import { createChatsRepository } from "./modules/chats/chats.repository";
 import { createChatsService } from "./modules/chats/chats.service";
 import { createGenerationHub } from "./modules/chats/generation-hub";
+import { createOpenAiService } from "./modules/openai-compat/openai.service";
 import { createModelResolver, type EnvProvider } from "./modules/providers/model-resolver";
 import { createProvidersRepository } from "./modules/providers/providers.repository";
 import { createProvidersService } from "./modules/providers/providers.service";
@@ -171,6 +173,13 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     hub,
   });
   const records = createRecordsService({ database, records: repos.records, requireTenantRole });
+  const openai = createOpenAiService({
+    database,
+    assistants,
+    tenants: repos.tenants,
+    records: repos.records,
+    pipeline: createAnswerPipeline({ models, retriever: overrides.retriever ?? emptyRetriever }),
+  });
   // Idempotent (insert-if-absent by slug), so every process may run it at start-up.
   await assistants.ensureDefaults();
   const apiKeys = createApiKeysService({ database, apiKeys: repos.apiKeys, audit: repos.audit, requireTenantRole });
@@ -181,7 +190,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     redis,
     repos,
     hub,
-    services: { auth, users, tenants, apiKeys, assistants, providers, chats, records },
+    services: { auth, users, tenants, apiKeys, assistants, providers, chats, records, openai },
     async close() {
       hub.stopAll();
       redis?.disconnect();

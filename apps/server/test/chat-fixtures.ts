@@ -13,7 +13,8 @@ export function scriptedFake() {
     contextWindow: 8192,
     script: (req): FakeScript => {
       const q = lastUser(req);
-      if (q.includes("fail-mid")) return { tokens: ["partial "], fail: { afterTokens: 1, code: "llm.unavailable", retryable: false } };
+      if (q.includes("fail-mid"))
+        return { tokens: ["partial "], fail: { afterTokens: 1, code: "llm.unavailable", retryable: false } };
       if (q.includes("slow")) return { tokens: ["one ", "two ", "three "], delayMs: 30, hang: "until-abort" };
       if (q.includes("long")) return { tokens: Array.from({ length: 40 }, (_, i) => `w${i} `), delayMs: 25 };
       return { tokens: ["Hel", "lo", " there"], usage: { inputTokens: 12, outputTokens: 3 } };

@@ -18,7 +18,11 @@ describe.each(backends)("chat on $name", (backend) => {
 
   beforeAll(async () => {
     fake = scriptedFake();
-    t = await startTestApp(backend, { CHAT_RESUME_GRACE_SECONDS: 1 }, { envProvider: { provider: fake, model: "fake-1" } });
+    t = await startTestApp(
+      backend,
+      { CHAT_RESUME_GRACE_SECONDS: 1 },
+      { envProvider: { provider: fake, model: "fake-1" } },
+    );
     host = await listen(t);
     owner = await t.setupOwner();
     const a = await t.createUser(owner, "alice@chat.example.com");
@@ -35,7 +39,12 @@ describe.each(backends)("chat on $name", (backend) => {
   afterAll(() => t?.close());
 
   const newChat = async (assistantId = general.id, who: Auth = alice) => {
-    const res = await t.app.inject({ method: "POST", url: "/api/v1/chats", headers: who, payload: { tenantId: tenant.id, assistantId } });
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/chats",
+      headers: who,
+      payload: { tenantId: tenant.id, assistantId },
+    });
     expect(res.statusCode).toBe(201);
     return res.json() as { id: string };
   };
@@ -55,7 +64,12 @@ describe.each(backends)("chat on $name", (backend) => {
 
   it("answers over HTTP JSON and records model, prompt version, usage and a request record", async () => {
     const chat = await newChat();
-    const res = await t.app.inject({ method: "POST", url: `/api/v1/chats/${chat.id}/messages`, headers: alice, payload: { content: "hello" } });
+    const res = await t.app.inject({
+      method: "POST",
+      url: `/api/v1/chats/${chat.id}/messages`,
+      headers: alice,
+      payload: { content: "hello" },
+    });
     expect(res.statusCode).toBe(200);
     const { userMessage, assistantMessage } = res.json();
     expect(userMessage).toMatchObject({ role: "user", content: "hello" });
@@ -74,15 +88,32 @@ describe.each(backends)("chat on $name", (backend) => {
     expect(chatAfter.title).toBe("hello");
     const records = (await t.app.inject({ url: `/api/v1/records?tenantId=${tenant.id}`, headers: owner })).json();
     const rec = records.items.find((r: { messageId: string }) => r.messageId === assistantMessage.id);
-    expect(rec).toMatchObject({ kind: "chat", channel: "http", status: "done", model: "fake-1", inputTokens: 12, outputTokens: 3 });
+    expect(rec).toMatchObject({
+      kind: "chat",
+      channel: "http",
+      status: "done",
+      model: "fake-1",
+      inputTokens: 12,
+      outputTokens: 3,
+    });
     expect(rec.totalMs).toBeGreaterThanOrEqual(0);
     expect(rec.firstTokenMs).not.toBeNull();
   });
 
   it("sends the earlier turns of the chat as history", async () => {
     const chat = await newChat();
-    await t.app.inject({ method: "POST", url: `/api/v1/chats/${chat.id}/messages`, headers: alice, payload: { content: "hello first" } });
-    await t.app.inject({ method: "POST", url: `/api/v1/chats/${chat.id}/messages`, headers: alice, payload: { content: "hello second" } });
+    await t.app.inject({
+      method: "POST",
+      url: `/api/v1/chats/${chat.id}/messages`,
+      headers: alice,
+      payload: { content: "hello first" },
+    });
+    await t.app.inject({
+      method: "POST",
+      url: `/api/v1/chats/${chat.id}/messages`,
+      headers: alice,
+      payload: { content: "hello second" },
+    });
     const sent = fake.calls.at(-1)?.messages.map((m) => `${m.role}:${m.content}`) ?? [];
     expect(sent.slice(1)).toEqual(["user:hello first", "assistant:Hello there", "user:hello second"]);
   });
@@ -131,7 +162,9 @@ describe.each(backends)("chat on $name", (backend) => {
     ws.send({ type: "ping", ref: "p" });
     await ws.waitFor((e) => e.type === "pong" && e.ref === "p");
     ws.send({ type: "nonsense" });
-    expect((await ws.waitFor((e) => e.type === "error" && (e.error as { code: string }).code === "ws.bad_message")).type).toBe("error");
+    expect(
+      (await ws.waitFor((e) => e.type === "error" && (e.error as { code: string }).code === "ws.bad_message")).type,
+    ).toBe("error");
     await ws.close();
   });
 
@@ -159,7 +192,10 @@ describe.each(backends)("chat on $name", (backend) => {
     const messageId = (created.assistantMessage as { id: string }).id;
     await first.waitFor(() => first.events.filter((e) => e.type === "token").length >= 3);
     await first.close();
-    const received = first.events.filter((e) => e.type === "token").map((e) => e.text as string).join("");
+    const received = first.events
+      .filter((e) => e.type === "token")
+      .map((e) => e.text as string)
+      .join("");
 
     const second = await openSocket(host, alice.token);
     second.send({ type: "resume", messageId, offset: received.length });
@@ -194,9 +230,12 @@ describe.each(backends)("chat on $name", (backend) => {
     ws.send({ type: "send", chatId: chat.id, content: "please fail-mid" });
     const failed = await ws.waitFor((e) => e.type === "message.failed");
     expect((failed.error as { code: string }).code).toBe("llm.unavailable");
-    expect(((failed.error as { message: string }).message).length).toBeGreaterThan(10);
+    expect((failed.error as { message: string }).message.length).toBeGreaterThan(10);
     const msgs = await messagesOf(chat.id);
-    expect(msgs.map((m) => [m.role, m.status])).toEqual([["user", "done"], ["assistant", "failed"]]);
+    expect(msgs.map((m) => [m.role, m.status])).toEqual([
+      ["user", "done"],
+      ["assistant", "failed"],
+    ]);
     expect(msgs[0]?.content).toBe("please fail-mid");
     expect(msgs[1]).toMatchObject({ errorCode: "llm.unavailable", content: "partial " });
     await ws.close();
@@ -204,8 +243,19 @@ describe.each(backends)("chat on $name", (backend) => {
 
   it("regenerates an answer as a new message", async () => {
     const chat = await newChat();
-    const first = (await t.app.inject({ method: "POST", url: `/api/v1/chats/${chat.id}/messages`, headers: alice, payload: { content: "hello regen" } })).json();
-    const again = await t.app.inject({ method: "POST", url: `/api/v1/messages/${first.assistantMessage.id}/regenerate`, headers: alice });
+    const first = (
+      await t.app.inject({
+        method: "POST",
+        url: `/api/v1/chats/${chat.id}/messages`,
+        headers: alice,
+        payload: { content: "hello regen" },
+      })
+    ).json();
+    const again = await t.app.inject({
+      method: "POST",
+      url: `/api/v1/messages/${first.assistantMessage.id}/regenerate`,
+      headers: alice,
+    });
     expect(again.statusCode).toBe(200);
     expect(again.json().assistantMessage.id).not.toBe(first.assistantMessage.id);
     expect(fake.calls.at(-1)?.messages.at(-1)?.content).toBe("hello regen");
@@ -214,14 +264,36 @@ describe.each(backends)("chat on $name", (backend) => {
 
   it("marks (changeable) and reviews reach the tenant admins' feedback list", async () => {
     const chat = await newChat();
-    const sent = (await t.app.inject({ method: "POST", url: `/api/v1/chats/${chat.id}/messages`, headers: alice, payload: { content: "hello rate" } })).json();
+    const sent = (
+      await t.app.inject({
+        method: "POST",
+        url: `/api/v1/chats/${chat.id}/messages`,
+        headers: alice,
+        payload: { content: "hello rate" },
+      })
+    ).json();
     const id = sent.assistantMessage.id;
-    const up = await t.app.inject({ method: "PUT", url: `/api/v1/messages/${id}/mark`, headers: alice, payload: { value: 1 } });
+    const up = await t.app.inject({
+      method: "PUT",
+      url: `/api/v1/messages/${id}/mark`,
+      headers: alice,
+      payload: { value: 1 },
+    });
     expect(up.json().myMark).toBe(1);
     await t.app.inject({ method: "PUT", url: `/api/v1/messages/${id}/mark`, headers: alice, payload: { value: -1 } });
-    const review = await t.app.inject({ method: "POST", url: `/api/v1/messages/${id}/reviews`, headers: alice, payload: { text: "Too short", tags: ["incomplete"] } });
+    const review = await t.app.inject({
+      method: "POST",
+      url: `/api/v1/messages/${id}/reviews`,
+      headers: alice,
+      payload: { text: "Too short", tags: ["incomplete"] },
+    });
     expect(review.statusCode).toBe(201);
-    const onUser = await t.app.inject({ method: "PUT", url: `/api/v1/messages/${sent.userMessage.id}/mark`, headers: alice, payload: { value: 1 } });
+    const onUser = await t.app.inject({
+      method: "PUT",
+      url: `/api/v1/messages/${sent.userMessage.id}/mark`,
+      headers: alice,
+      payload: { value: 1 },
+    });
     expect(onUser.json().error.code).toBe("message.not_assistant");
     const mine = (await messagesOf(chat.id)).find((m) => m.id === id) as unknown as { myMark: number };
     expect(mine.myMark).toBe(-1);
@@ -233,7 +305,9 @@ describe.each(backends)("chat on $name", (backend) => {
       tags: ["incomplete"],
       userEmail: "alice@chat.example.com",
     });
-    expect((await t.app.inject({ url: `/api/v1/feedback?tenantId=${tenant.id}`, headers: alice })).statusCode).toBe(403);
+    expect((await t.app.inject({ url: `/api/v1/feedback?tenantId=${tenant.id}`, headers: alice })).statusCode).toBe(
+      403,
+    );
   });
 
   it("versions prompts: a new version is used, restoring an old one switches back, tenant overrides win", async () => {
@@ -247,18 +321,31 @@ describe.each(backends)("chat on $name", (backend) => {
     expect(v2.json()).toMatchObject({ version: 2, isActive: true });
     const chat = await newChat();
     const ask = async () =>
-      (await t.app.inject({ method: "POST", url: `/api/v1/chats/${chat.id}/messages`, headers: alice, payload: { content: "hello prompt" } })).json()
-        .assistantMessage;
+      (
+        await t.app.inject({
+          method: "POST",
+          url: `/api/v1/chats/${chat.id}/messages`,
+          headers: alice,
+          payload: { content: "hello prompt" },
+        })
+      ).json().assistantMessage;
     expect((await ask()).promptVersions).toEqual({ system: 2 });
     expect(fake.calls.at(-1)?.messages[0]?.content).toBe("V2 system for Chat Dept");
 
-    const versions = (await t.app.inject({ url: `/api/v1/assistants/${general.id}/prompts?stage=system`, headers: owner })).json();
+    const versions = (
+      await t.app.inject({ url: `/api/v1/assistants/${general.id}/prompts?stage=system`, headers: owner })
+    ).json();
     const v1 = versions.find((p: { version: number }) => p.version === 1);
     await t.app.inject({ method: "POST", url: `/api/v1/prompts/${v1.id}/activate`, headers: owner });
     expect((await ask()).promptVersions).toEqual({ system: 1 });
 
     // A member cannot edit prompts; the tenant's admin (the owner here) can override for the tenant.
-    const denied = await t.app.inject({ method: "POST", url: `/api/v1/assistants/${general.id}/prompts`, headers: alice, payload: { stage: "system", template: "x", tenantId: tenant.id } });
+    const denied = await t.app.inject({
+      method: "POST",
+      url: `/api/v1/assistants/${general.id}/prompts`,
+      headers: alice,
+      payload: { stage: "system", template: "x", tenantId: tenant.id },
+    });
     expect(denied.statusCode).toBe(403);
     const override = await t.app.inject({
       method: "POST",
@@ -272,19 +359,41 @@ describe.each(backends)("chat on $name", (backend) => {
   });
 
   it("a tenant admin can disable an assistant for the tenant", async () => {
-    const res = await t.app.inject({ method: "PUT", url: `/api/v1/tenants/${tenant.id}/assistants/${documents.id}`, headers: owner, payload: { isEnabled: false } });
+    const res = await t.app.inject({
+      method: "PUT",
+      url: `/api/v1/tenants/${tenant.id}/assistants/${documents.id}`,
+      headers: owner,
+      payload: { isEnabled: false },
+    });
     expect(res.json().isEnabled).toBe(false);
     const list = (await t.app.inject({ url: `/api/v1/assistants?tenantId=${tenant.id}`, headers: alice })).json();
     expect(list.map((a: { id: string }) => a.id)).not.toContain(documents.id);
-    const chat = await t.app.inject({ method: "POST", url: "/api/v1/chats", headers: alice, payload: { tenantId: tenant.id, assistantId: documents.id } });
+    const chat = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/chats",
+      headers: alice,
+      payload: { tenantId: tenant.id, assistantId: documents.id },
+    });
     expect(chat.json().error.code).toBe("assistant.not_enabled");
-    await t.app.inject({ method: "PUT", url: `/api/v1/tenants/${tenant.id}/assistants/${documents.id}`, headers: owner, payload: { isEnabled: true } });
+    await t.app.inject({
+      method: "PUT",
+      url: `/api/v1/tenants/${tenant.id}/assistants/${documents.id}`,
+      headers: owner,
+      payload: { isEnabled: true },
+    });
   });
 
   it("the documents assistant says it found nothing instead of inventing an answer", async () => {
     const chat = await newChat(documents.id);
     const calls = fake.calls.length;
-    const res = (await t.app.inject({ method: "POST", url: `/api/v1/chats/${chat.id}/messages`, headers: alice, payload: { content: "What is our travel policy?" } })).json();
+    const res = (
+      await t.app.inject({
+        method: "POST",
+        url: `/api/v1/chats/${chat.id}/messages`,
+        headers: alice,
+        payload: { content: "What is our travel policy?" },
+      })
+    ).json();
     expect(res.assistantMessage.content).toBe("I could not find this in your documents.");
     expect(res.assistantMessage.sources).toEqual([]);
     expect(fake.calls.length).toBe(calls);
@@ -293,24 +402,48 @@ describe.each(backends)("chat on $name", (backend) => {
   it("lists, searches, renames and deletes chats; pages messages", async () => {
     const chat = await newChat();
     for (const c of ["hello alpha", "hello beta", "hello gamma"]) {
-      await t.app.inject({ method: "POST", url: `/api/v1/chats/${chat.id}/messages`, headers: alice, payload: { content: c } });
+      await t.app.inject({
+        method: "POST",
+        url: `/api/v1/chats/${chat.id}/messages`,
+        headers: alice,
+        payload: { content: c },
+      });
     }
     const found = (await t.app.inject({ url: `/api/v1/chats?tenantId=${tenant.id}&q=gamma`, headers: alice })).json();
     expect(found.items.map((c: { id: string }) => c.id)).toEqual([chat.id]);
     const page = (await t.app.inject({ url: `/api/v1/chats/${chat.id}/messages?limit=2`, headers: alice })).json();
     expect(page.hasMore).toBe(true);
     expect(page.items.map((m: { content: string }) => m.content)).toEqual(["hello gamma", "Hello there"]);
-    const older = (await t.app.inject({ url: `/api/v1/chats/${chat.id}/messages?limit=2&before=${page.items[0].id}`, headers: alice })).json();
+    const older = (
+      await t.app.inject({
+        url: `/api/v1/chats/${chat.id}/messages?limit=2&before=${page.items[0].id}`,
+        headers: alice,
+      })
+    ).json();
     expect(older.items.map((m: { content: string }) => m.content)).toEqual(["hello beta", "Hello there"]);
-    const renamed = await t.app.inject({ method: "PATCH", url: `/api/v1/chats/${chat.id}`, headers: alice, payload: { title: "Greek letters" } });
+    const renamed = await t.app.inject({
+      method: "PATCH",
+      url: `/api/v1/chats/${chat.id}`,
+      headers: alice,
+      payload: { title: "Greek letters" },
+    });
     expect(renamed.json().title).toBe("Greek letters");
-    expect((await t.app.inject({ method: "DELETE", url: `/api/v1/chats/${chat.id}`, headers: alice })).statusCode).toBe(204);
+    expect((await t.app.inject({ method: "DELETE", url: `/api/v1/chats/${chat.id}`, headers: alice })).statusCode).toBe(
+      204,
+    );
     expect((await t.app.inject({ url: `/api/v1/chats/${chat.id}`, headers: alice })).statusCode).toBe(404);
   });
 
   it("other users cannot see, use or rate someone else's chat", async () => {
     const chat = await newChat();
-    const sent = (await t.app.inject({ method: "POST", url: `/api/v1/chats/${chat.id}/messages`, headers: alice, payload: { content: "hello private" } })).json();
+    const sent = (
+      await t.app.inject({
+        method: "POST",
+        url: `/api/v1/chats/${chat.id}/messages`,
+        headers: alice,
+        payload: { content: "hello private" },
+      })
+    ).json();
     const bob = await t.createUser(owner, "bob@other.example.com");
     const other = await t.createTenant(owner, "Other Dept");
     await t.addMember(owner, other.id, "bob@other.example.com", "admin");
@@ -330,7 +463,12 @@ describe.each(backends)("chat on $name", (backend) => {
       ["POST", "/api/v1/chats", { tenantId: tenant.id, assistantId: general.id }],
     ];
     for (const [method, url, payload] of tries) {
-      const res = await t.app.inject({ method: method as "GET", url, headers: bob, ...(payload ? { payload: payload as object } : {}) });
+      const res = await t.app.inject({
+        method: method as "GET",
+        url,
+        headers: bob,
+        ...(payload ? { payload: payload as object } : {}),
+      });
       expect([403, 404], `${method} ${url} → ${res.statusCode}`).toContain(res.statusCode);
     }
     const ws = await openSocket(host, bob.authorization.slice(7));

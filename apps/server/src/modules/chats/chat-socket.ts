@@ -174,7 +174,6 @@ export async function registerChatSocket(app: FastifyInstance, opts: ChatSocketO
       for (const off of watching.values()) off();
       watching.clear();
     });
-
   });
 }
 

@@ -45,7 +45,7 @@ async function deliver(request: FastifyRequest, reply: FastifyReply, result: Sen
   const { generation } = result;
   if (!wantsEventStream(request)) {
     let finished = false;
-    request.raw.on("close", () => {
+    reply.raw.on("close", () => {
       if (!finished) hub.release(generation.messageId);
     });
     const row = await result.done;
@@ -72,7 +72,7 @@ async function deliver(request: FastifyRequest, reply: FastifyReply, result: Sen
     if (ev.type === "token")
       send("token", { chatId, messageId: generation.messageId, offset: ev.offset, text: ev.text });
   });
-  request.raw.on("close", () => {
+  reply.raw.on("close", () => {
     clearInterval(heartbeat);
     unsubscribe?.();
   });

@@ -1,16 +1,14 @@
 import type { Chat, Message } from "@atrium/contracts";
 import type { Database, DB } from "../../infra/db/database";
 import type { ChatMessage } from "../../infra/llm/llm.types";
-import { isLlmError } from "../../infra/llm/llm.types";
-import { trimHistory } from "../../infra/llm/tokens";
 import { badRequest, conflict, notFound } from "../../lib/errors";
 import type { Actor } from "../../plugins/auth";
 import type { ResolvedAssistant } from "../assistants/assistants.service";
-import { renderTemplate } from "../assistants/default-assistants";
 import type { RecordsRepository } from "../records/records.repository";
 import type { RequireTenantRole } from "../tenants/tenant-access";
 import type { TenantsRepository } from "../tenants/tenants.repository";
-import type { ModelResolver, RetrievedPassage, Retriever } from "./chat-ports";
+import { createAnswerPipeline, newOutcome, recordOf } from "./answer-pipeline";
+import type { ModelResolver, Retriever } from "./chat-ports";
 import type { ChatsRepository, ChatView, MessageRow } from "./chats.repository";
 import type { Generation, GenerationHub } from "./generation-hub";
 import { presentMessage } from "./messages.presenter";
@@ -43,8 +41,6 @@ export interface SendResult {
 }
 
 const HISTORY_LIMIT = 100;
-const NOT_FOUND_EN = "I could not find this in your documents.";
-const NOT_FOUND_RU = "Я не нашёл этого в ваших документах.";
 
 function presentChat(row: ChatView): Chat {
   return {
@@ -65,6 +61,12 @@ const messageNotFound = () => notFound("message.not_found", "No such message.");
 /** Chats and messages: send, stream, stop, regenerate, marks and reviews. */
 export function createChatsService(deps: ChatsServiceDeps) {
   const { database, chats: repo, hub } = deps;
+  const pipeline = createAnswerPipeline({
+    models: deps.models,
+    retriever: deps.retriever,
+    retrievalK: deps.retrievalK,
+    now: deps.now,
+  });
   const now = deps.now ?? (() => performance.now());
   const flushMs = deps.flushMs ?? 1000;
 
@@ -103,10 +105,6 @@ export function createChatsService(deps: ChatsServiceDeps) {
     return out;
   }
 
-  function numbered(passages: RetrievedPassage[]): string {
-    return passages.map((p, i) => `[${i + 1}] ${p.title ? `${p.title}: ` : ""}${p.text}`).join("\n\n");
-  }
-
   /** Generates the answer into `assistantRow`, streaming through the hub; resolves with the final row. */
   async function generate(p: {
     actor: Actor;
@@ -120,176 +118,82 @@ export function createChatsService(deps: ChatsServiceDeps) {
     channel: Channel;
     startedAt: number;
   }): Promise<MessageRow> {
-    const { resolved, generation, assistantRow } = p;
-    const signal = generation.abort.signal;
-    const promptVersions: Record<string, number> = {};
-    const vars = { tenant: p.tenantName, date: new Date().toISOString().slice(0, 10), question: p.question };
-    const queueMs = Math.round(now() - p.startedAt);
-    let retrievalMs: number | null = null;
-    let firstTokenMs: number | null = null;
+    const { assistantRow } = p;
+    const outcome = newOutcome();
     let text = "";
-    let usage = { inputTokens: 0, outputTokens: 0 };
-    let status: "done" | "stopped" | "failed" = "done";
-    let errorCode: string | null = null;
-    let sources: RetrievedPassage[] | null = null;
-    let modelName: string | null = null;
-    let providerKind: string | null = null;
-    let cost = { costUsd: 0, costKnown: true };
 
     // Partial answers reach the database regularly, so a crash loses little and the stale-answer
-    // sweeper can tell a live answer from a dead one.
-    let flushed = 0;
+    // sweeper can tell a live answer from a dead one (updated_at moves even when no token came).
+    let flushed = -1;
     const flushTimer = setInterval(() => {
-      if (text.length === flushed) {
-        void database
-          .scoped({ tenantId: p.chat.tenantId }, (tx) => repo.updateMessage(assistantRow.id, {}, tx))
-          .catch(() => undefined);
-        return;
-      }
+      const patch = text.length === flushed ? {} : { content: text };
       flushed = text.length;
       void database
-        .scoped({ tenantId: p.chat.tenantId }, (tx) => repo.updateMessage(assistantRow.id, { content: text }, tx))
+        .scoped({ tenantId: p.chat.tenantId }, (tx) => repo.updateMessage(assistantRow.id, patch, tx))
         .catch(() => undefined);
     }, flushMs);
     flushTimer.unref?.();
 
     try {
-      const model = await deps.models.resolve(resolved.assistant);
-      modelName = model.model;
-      providerKind = model.providerKind;
-      const systemPrompt = resolved.prompts.system;
-      if (systemPrompt) promptVersions.system = systemPrompt.version;
-      let userTurn = p.question;
-
-      if (resolved.assistant.kind === "documents" && resolved.pipeline.retrieval !== false) {
-        let query = p.question;
-        const condense = resolved.prompts.condense;
-        if (resolved.pipeline.condenseQuestion && condense && !model.isExtractive && p.history.length > 0) {
-          promptVersions.condense = condense.version;
-          query =
-            (
-              await collect(
-                model.stream({
-                  messages: [
-                    { role: "system", content: renderTemplate(condense.template, vars) },
-                    ...p.history.slice(-6),
-                    { role: "user", content: p.question },
-                  ],
-                  signal,
-                }),
-              )
-            ).trim() || p.question;
-        }
-        const t = now();
-        sources = await deps.retriever.retrieve(p.chat.tenantId, query, { k: deps.retrievalK ?? 6, signal });
-        retrievalMs = Math.round(now() - t);
-        if (sources.length === 0) {
-          // Nothing relevant: say so instead of letting a model invent an answer.
-          const answer = /[а-яё]/i.test(p.question) ? NOT_FOUND_RU : NOT_FOUND_EN;
-          firstTokenMs = Math.round(now() - p.startedAt);
-          text = answer;
-          hub.push(assistantRow.id, answer);
-          return await finish();
-        }
-        const answerPrompt = resolved.prompts.answer;
-        if (answerPrompt) {
-          promptVersions.answer = answerPrompt.version;
-          userTurn = renderTemplate(answerPrompt.template, { ...vars, context: numbered(sources) });
-        }
+      for await (const piece of pipeline.run(
+        {
+          tenantId: p.chat.tenantId,
+          tenantName: p.tenantName,
+          resolved: p.resolved,
+          question: p.question,
+          history: p.history,
+          signal: p.generation.abort.signal,
+          startedAt: p.startedAt,
+        },
+        outcome,
+      )) {
+        text += piece;
+        hub.push(assistantRow.id, piece);
       }
-
-      const system: ChatMessage[] = systemPrompt
-        ? [{ role: "system", content: renderTemplate(systemPrompt.template, vars) }]
-        : [];
-      const messages = trimHistory(
-        [...system, ...p.history, { role: "user", content: userTurn }],
-        model.contextWindow,
-        Math.min(2048, Math.floor(model.contextWindow / 4)),
-      );
-      for await (const ev of model.stream({
-        messages,
-        context: sources ?? undefined,
-        temperature: resolved.assistant.temperature ?? undefined,
-        signal,
-      })) {
-        if (ev.type === "token") {
-          if (firstTokenMs === null) firstTokenMs = Math.round(now() - p.startedAt);
-          text += ev.text;
-          hub.push(assistantRow.id, ev.text);
-        } else {
-          usage = ev.usage;
-          cost = { costUsd: ev.cost.usd, costKnown: ev.cost.costKnown };
-          if (ev.finishReason === "cancelled") status = "stopped";
-        }
-      }
-      if (signal.aborted) status = "stopped";
-    } catch (err) {
-      if (signal.aborted || (isLlmError(err) && err.code === "llm.cancelled")) {
-        status = "stopped";
-      } else {
-        status = "failed";
-        errorCode = isLlmError(err) ? err.code : "llm.failed";
-      }
-    }
-    return finish();
-
-    async function finish(): Promise<MessageRow> {
+    } finally {
       clearInterval(flushTimer);
-      const totalMs = Math.round(now() - p.startedAt);
-      const stored =
-        sources?.map((s) => ({ id: s.id, title: s.title, ref: s.ref, text: s.text, score: s.score })) ?? null;
-      const row = await database.scoped({ tenantId: p.chat.tenantId }, async (tx) => {
-        const updated = await repo.updateMessage(
-          assistantRow.id,
-          {
-            content: text,
-            status,
-            model: modelName,
-            providerKind,
-            promptVersions,
-            usage: { ...usage, ...cost },
-            latencyMs: totalMs,
-            firstTokenMs,
-            errorCode,
-            sources: stored,
-          },
-          tx,
-        );
-        await repo.touchChat(p.chat.id, tx);
-        await deps.records.insert(
-          {
-            tenantId: p.chat.tenantId,
-            userId: p.actor.userId,
-            assistantId: p.chat.assistantId,
-            chatId: p.chat.id,
-            messageId: assistantRow.id,
-            kind: "chat",
-            channel: p.channel,
-            model: modelName,
-            providerKind,
-            promptVersions,
-            queueMs,
-            retrievalMs,
-            firstTokenMs,
-            totalMs,
-            inputTokens: usage.inputTokens,
-            outputTokens: usage.outputTokens,
-            costUsd: cost.costUsd,
-            status,
-            errorCode,
-          },
-          tx,
-        );
-        return updated;
-      });
-      hub.end(assistantRow.id, {
-        type: "end",
-        status,
-        ...(errorCode ? { errorCode, errorMessage: userFacingError(errorCode) } : {}),
-      });
-      if (!row) throw messageNotFound();
-      return row;
     }
+
+    const sources =
+      outcome.sources?.map((s) => ({ id: s.id, title: s.title, ref: s.ref, text: s.text, score: s.score })) ?? null;
+    const row = await database.scoped({ tenantId: p.chat.tenantId }, async (tx) => {
+      const updated = await repo.updateMessage(
+        assistantRow.id,
+        {
+          content: text,
+          status: outcome.status,
+          model: outcome.model,
+          providerKind: outcome.providerKind,
+          promptVersions: outcome.promptVersions,
+          usage: { ...outcome.usage, ...outcome.cost },
+          latencyMs: outcome.totalMs,
+          firstTokenMs: outcome.firstTokenMs,
+          errorCode: outcome.errorCode,
+          sources,
+        },
+        tx,
+      );
+      await repo.touchChat(p.chat.id, tx);
+      await deps.records.insert(
+        recordOf(outcome, {
+          tenantId: p.chat.tenantId,
+          userId: p.actor.userId,
+          assistantId: p.chat.assistantId,
+          chatId: p.chat.id,
+          messageId: assistantRow.id,
+          channel: p.channel,
+        }),
+        tx,
+      );
+      return updated;
+    });
+    hub.end(assistantRow.id, {
+      type: "end",
+      status: outcome.status,
+      ...(outcome.errorCode ? { errorCode: outcome.errorCode, errorMessage: userFacingError(outcome.errorCode) } : {}),
+    });
+    if (!row) throw messageNotFound();
+    return row;
   }
 
   /** Starts an answer for `question` after `history` in a chat, with a new assistant message. */
@@ -490,12 +394,6 @@ export type ChatsService = ReturnType<typeof createChatsService>;
 function titleFrom(content: string): string {
   const line = content.replace(/\s+/g, " ").trim();
   return line.length > 60 ? `${line.slice(0, 57)}…` : line;
-}
-
-async function collect(stream: AsyncIterable<{ type: string; text?: string }>): Promise<string> {
-  let out = "";
-  for await (const ev of stream) if (ev.type === "token" && ev.text) out += ev.text;
-  return out;
 }
 
 /** What the user sees when an answer fails: what happened and what to do. */
