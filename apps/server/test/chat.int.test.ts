@@ -132,7 +132,8 @@ describe.each(backends)("chat on $name", (backend) => {
     const tokens = events.filter((e) => e.event === "token");
     expect(tokens.map((e) => e.data.text).join("")).toBe("Hello there");
     expect(tokens.map((e) => e.data.offset)).toEqual([0, 3, 5]);
-    expect((events.at(-1)?.data.message as { content: string }).content).toBe("Hello there");
+    const final = events.at(-1)?.data.message as { content: string } | undefined;
+    expect(final?.content).toBe("Hello there");
   });
 
   it("streams over WebSocket (token in the subprotocol) with several chats on one socket", async () => {

@@ -57,7 +57,7 @@ export function createOpenAiService(deps: OpenAiServiceDeps) {
         );
       }
       const last = body.messages[body.messages.length - 1];
-      if (!last || last.role !== "user" || !textOf(last.content).trim()) {
+      if (last?.role !== "user" || !textOf(last.content).trim()) {
         throw badRequest("request.invalid", "messages: the last message must be a user message with text.");
       }
       const { resolved, tenantName } = await deps.database.scoped({ tenantId, userId: actor.userId }, async (tx) => ({
