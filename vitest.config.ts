@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { defineConfig } from "vitest/config";
 
-const contracts = { "@atrium/contracts": resolve(__dirname, "packages/contracts/src/index.ts") };
+const contracts = { "@atrium/contracts": resolve(import.meta.dirname, "packages/contracts/src/index.ts") };
 
 /** Three projects: server unit tests, integration tests (embedded + Postgres), web unit tests. */
 export default defineConfig({
@@ -26,6 +26,8 @@ export default defineConfig({
           hookTimeout: 120_000,
           // PGlite instances are heavy; two files at a time suit a 2-core machine.
           maxWorkers: 2,
+          // Runs after the unit projects (a project with its own maxWorkers needs its own group).
+          sequence: { groupOrder: 1 },
         },
       },
       "apps/web/vitest.config.ts",

@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import { Redis } from "ioredis";
 import type { Config } from "./config/config";
 import { createAccessTokens } from "./infra/access-tokens";
@@ -5,6 +6,7 @@ import { type Counters, createMemoryCounters, createRedisCounters } from "./infr
 import { type Database, openDatabase } from "./infra/db/database";
 import { createAnthropicProvider } from "./infra/llm/anthropic.provider";
 import type { LlmProvider } from "./infra/llm/llm.types";
+import { createLocalGgufProvider } from "./infra/llm/local-gguf.provider";
 import { createOpenAiCompatibleProvider } from "./infra/llm/openai-compatible.provider";
 import { createArgon2Hasher, type PasswordHasher } from "./infra/passwords";
 import { createSecretBox, loadEncryptionKey } from "./infra/secrets";
@@ -56,6 +58,10 @@ function envProviderFrom(config: Config): EnvProvider | undefined {
         ? createAnthropicProvider({ id: "env", apiKey: config.LLM_API_KEY ?? "", baseURL: config.LLM_BASE_URL })
         : createOpenAiCompatibleProvider({ id: "env", baseURL: config.LLM_BASE_URL, apiKey: config.LLM_API_KEY });
     return { provider, model: config.LLM_MODEL ?? "" };
+  }
+  if (config.LLM_MODEL_PATH) {
+    const provider = createLocalGgufProvider({ id: "env", modelPath: config.LLM_MODEL_PATH });
+    return { provider, model: basename(config.LLM_MODEL_PATH) };
   }
   return undefined;
 }
@@ -135,15 +141,22 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
   });
   const secrets = createSecretBox(loadEncryptionKey(config.ATRIUM_ENCRYPTION_KEY, config.ATRIUM_DATA_DIR));
   const envProvider = overrides.envProvider ?? envProviderFrom(config);
+  const createLocalProvider = (id: string, modelPath: string) => createLocalGgufProvider({ id, modelPath });
   const providers = createProvidersService({
     database,
     providers: repos.providers,
     audit: repos.audit,
     secrets,
+    createLocalProvider,
     env: envProvider
       ? {
-          kind: envProvider.provider.kind === "anthropic" ? "anthropic" : "openai",
-          baseUrl: config.LLM_BASE_URL ?? null,
+          kind:
+            envProvider.provider.kind === "anthropic"
+              ? "anthropic"
+              : envProvider.provider.kind === "local-gguf"
+                ? "local-gguf"
+                : "openai",
+          baseUrl: config.LLM_BASE_URL ?? config.LLM_MODEL_PATH ?? null,
           model: envProvider.model,
           hasApiKey: Boolean(config.LLM_API_KEY),
         }
@@ -154,6 +167,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     providers: repos.providers,
     secrets,
     envProvider,
+    createLocalProvider,
     gateway: {
       timeouts: { firstTokenMs: config.LLM_FIRST_TOKEN_TIMEOUT_MS, totalMs: config.LLM_TOTAL_TIMEOUT_MS },
       retry: { attempts: config.LLM_RETRY_ATTEMPTS, baseDelayMs: 500 },
@@ -193,6 +207,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     services: { auth, users, tenants, apiKeys, assistants, providers, chats, records, openai },
     async close() {
       hub.stopAll();
+      await envProvider?.provider.close?.();
       redis?.disconnect();
       await database.close();
     },
