@@ -4,7 +4,10 @@
 import { spawn } from "node:child_process";
 
 const procs = [
-  spawn("npm", ["run", "dev", "-w", "apps/server"], { stdio: "inherit", env: { NODE_ENV: "development", ...process.env } }),
+  spawn("npm", ["run", "dev", "-w", "apps/server"], {
+    stdio: "inherit",
+    env: { NODE_ENV: "development", ...process.env },
+  }),
   spawn("npm", ["run", "dev", "-w", "apps/web"], { stdio: "inherit", env: process.env }),
 ];
 const stop = () => {
@@ -12,7 +15,8 @@ const stop = () => {
 };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
-for (const p of procs) p.on("exit", (code) => {
-  stop();
-  process.exitCode = code ?? 0;
-});
+for (const p of procs)
+  p.on("exit", (code) => {
+    stop();
+    process.exitCode = code ?? 0;
+  });

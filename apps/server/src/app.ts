@@ -1,4 +1,5 @@
 import formbody from "@fastify/formbody";
+import multipart from "@fastify/multipart";
 import rateLimit from "@fastify/rate-limit";
 import websocket from "@fastify/websocket";
 import Fastify from "fastify";
@@ -9,6 +10,7 @@ import { assistantsRoutes } from "./modules/assistants/assistants.routes";
 import { authRoutes } from "./modules/auth/auth.routes";
 import { registerChatSocket, selectChatProtocol } from "./modules/chats/chat-socket";
 import { chatsRoutes } from "./modules/chats/chats.routes";
+import { documentsRoutes } from "./modules/documents/documents.routes";
 import { healthRoutes } from "./modules/health/health.routes";
 import { openAiRoutes } from "./modules/openai-compat/openai.routes";
 import { providersRoutes } from "./modules/providers/providers.routes";
@@ -47,6 +49,10 @@ export async function buildApp(container: Container) {
   // JSON and form bodies only: anything else is answered 415 instead of reaching validation as text.
   app.removeContentTypeParser("text/plain");
   await app.register(formbody);
+  // Uploads stream part by part; the size limit is enforced while storing (UPLOAD_MAX_BYTES).
+  await app.register(multipart, {
+    limits: { files: 1, fields: 20, fieldSize: 10_000, fileSize: config.UPLOAD_MAX_BYTES + 1 },
+  });
   await app.register(rateLimit, {
     global: false,
     ...(container.redis ? { redis: container.redis, nameSpace: "atrium:ratelimit:" } : {}),
@@ -64,6 +70,7 @@ export async function buildApp(container: Container) {
       await api.register(providersRoutes(services.providers));
       await api.register(chatsRoutes(services.chats, container.hub));
       await api.register(recordsRoutes(services.records));
+      await api.register(documentsRoutes(services.documents, (key) => container.storage.get(key)));
     },
     { prefix: "/api/v1" },
   );
@@ -75,6 +82,12 @@ export async function buildApp(container: Container) {
     authenticate: (token) => services.auth.authenticate(token),
     chats: services.chats,
     hub: container.hub,
+    tenantEvents: {
+      subscribe: (tenantId, listener) => container.documentEvents.subscribe(tenantId, listener),
+      canWatch: async (actor, tenantId) => {
+        await services.documents.list(actor, { tenantId, limit: 1, offset: 0 });
+      },
+    },
   });
   await registerWebUi(app, config.WEB_DIST_DIR);
   return app;

@@ -1,15 +1,18 @@
-import { basename } from "node:path";
+import { basename, join } from "node:path";
 import { Redis } from "ioredis";
 import type { Config } from "./config/config";
 import { createAccessTokens } from "./infra/access-tokens";
 import { type Counters, createMemoryCounters, createRedisCounters } from "./infra/counters";
 import { type Database, openDatabase } from "./infra/db/database";
+import { createEmbedder, type Embedder } from "./infra/embeddings";
 import { createAnthropicProvider } from "./infra/llm/anthropic.provider";
 import type { LlmProvider } from "./infra/llm/llm.types";
 import { createLocalGgufProvider } from "./infra/llm/local-gguf.provider";
 import { createOpenAiCompatibleProvider } from "./infra/llm/openai-compatible.provider";
 import { createArgon2Hasher, type PasswordHasher } from "./infra/passwords";
+import { createJobQueue } from "./infra/queue/job-queue";
 import { createSecretBox, loadEncryptionKey } from "./infra/secrets";
+import { createStorage, type ObjectStorage } from "./infra/storage";
 import { randomToken } from "./lib/crypto";
 import { createApiKeysRepository } from "./modules/api-keys/api-keys.repository";
 import { createApiKeysService } from "./modules/api-keys/api-keys.service";
@@ -19,10 +22,15 @@ import { createAuditRepository } from "./modules/audit/audit.repository";
 import { createAuthService } from "./modules/auth/auth.service";
 import { createRefreshTokensRepository } from "./modules/auth/refresh-tokens.repository";
 import { createAnswerPipeline } from "./modules/chats/answer-pipeline";
-import { emptyRetriever, type Retriever } from "./modules/chats/chat-ports";
+import type { Retriever } from "./modules/chats/chat-ports";
 import { createChatsRepository } from "./modules/chats/chats.repository";
 import { createChatsService } from "./modules/chats/chats.service";
 import { createGenerationHub } from "./modules/chats/generation-hub";
+import { createDocumentEvents } from "./modules/documents/document-events";
+import { createIngestHandler } from "./modules/documents/documents.jobs";
+import { createDocumentsRepository } from "./modules/documents/documents.repository";
+import { createDocumentsService } from "./modules/documents/documents.service";
+import { createRetrievalRepository } from "./modules/documents/retrieval.repository";
 import { createOpenAiService } from "./modules/openai-compat/openai.service";
 import { createModelResolver, type EnvProvider } from "./modules/providers/model-resolver";
 import { createProvidersRepository } from "./modules/providers/providers.repository";
@@ -46,6 +54,8 @@ export interface ContainerOverrides {
   /** Replaces the environment's LLM provider (tests use the fake provider). */
   envProvider?: EnvProvider;
   retriever?: Retriever;
+  storage?: ObjectStorage;
+  embedder?: Embedder;
   /** Backoff wait of the LLM gateway (tests make it instant). */
   llmSleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -90,6 +100,8 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     chats: createChatsRepository(database.db),
     providers: createProvidersRepository(database.db),
     records: createRecordsRepository(database.db),
+    documents: createDocumentsRepository(database.db),
+    retrieval: createRetrievalRepository(database.db),
   };
 
   // The JWT secret: from config, else generated once and kept in the database (in the data dir
@@ -174,6 +186,63 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
       ...(overrides.llmSleep ? { sleep: overrides.llmSleep } : {}),
     },
   });
+  const storage =
+    overrides.storage ??
+    createStorage(
+      config.S3_BUCKET
+        ? {
+            kind: "s3",
+            bucket: config.S3_BUCKET,
+            endpoint: config.S3_ENDPOINT,
+            region: config.S3_REGION,
+            accessKeyId: config.S3_ACCESS_KEY_ID ?? "",
+            secretAccessKey: config.S3_SECRET_ACCESS_KEY ?? "",
+            forcePathStyle: config.S3_FORCE_PATH_STYLE,
+            prefix: config.S3_PREFIX,
+          }
+        : { kind: "local", root: join(config.ATRIUM_DATA_DIR, "files") },
+    );
+  const embedder =
+    overrides.embedder ??
+    createEmbedder(
+      config.EMBEDDINGS_BASE_URL
+        ? {
+            kind: "openai",
+            baseUrl: config.EMBEDDINGS_BASE_URL,
+            apiKey: config.EMBEDDINGS_API_KEY,
+            model: config.EMBEDDINGS_MODEL,
+            dimensions: 512,
+          }
+        : { kind: "local", workers: config.EMBEDDINGS_WORKERS },
+    );
+  const queue = createJobQueue(database, {
+    heartbeatSeconds: config.JOB_HEARTBEAT_SECONDS,
+    superviseSeconds: config.JOB_SUPERVISE_SECONDS,
+  });
+  const documentEvents = createDocumentEvents();
+  const documents = createDocumentsService({
+    database,
+    documents: repos.documents,
+    retrieval: repos.retrieval,
+    tenants: repos.tenants,
+    storage,
+    queue,
+    embedder,
+    secrets,
+    events: documentEvents,
+    audit: repos.audit,
+    requireTenantRole,
+    maxUploadBytes: config.UPLOAD_MAX_BYTES,
+  });
+  const ingest = createIngestHandler({
+    database,
+    documents: repos.documents,
+    storage,
+    embedder,
+    secrets,
+    publish: (id, tenantId) => documents.publish(id, tenantId),
+  });
+  const retriever = overrides.retriever ?? documents.retriever;
   const hub = createGenerationHub({ graceMs: config.CHAT_RESUME_GRACE_SECONDS * 1000 });
   const chats = createChatsService({
     database,
@@ -183,7 +252,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     resolveAssistant: (tenantId, assistantId, tx) => assistants.resolve(tenantId, assistantId, tx),
     requireTenantRole,
     models,
-    retriever: overrides.retriever ?? emptyRetriever,
+    retriever,
     hub,
   });
   const records = createRecordsService({ database, records: repos.records, requireTenantRole });
@@ -192,7 +261,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     assistants,
     tenants: repos.tenants,
     records: repos.records,
-    pipeline: createAnswerPipeline({ models, retriever: overrides.retriever ?? emptyRetriever }),
+    pipeline: createAnswerPipeline({ models, retriever }),
   });
   // Idempotent (insert-if-absent by slug), so every process may run it at start-up.
   await assistants.ensureDefaults();
@@ -204,9 +273,15 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     redis,
     repos,
     hub,
-    services: { auth, users, tenants, apiKeys, assistants, providers, chats, records, openai },
+    queue,
+    storage,
+    documentEvents,
+    jobs: { ingest },
+    services: { auth, users, tenants, apiKeys, assistants, providers, chats, records, openai, documents },
     async close() {
       hub.stopAll();
+      await queue.stop().catch(() => undefined);
+      await embedder.close().catch(() => undefined);
       await envProvider?.provider.close?.();
       redis?.disconnect();
       await database.close();

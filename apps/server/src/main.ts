@@ -35,6 +35,9 @@ async function main() {
     );
     if (created) console.log(`Created the instance owner ${config.ATRIUM_ADMIN_EMAIL}.`);
   }
+  // Every role uses the queue (the api role enqueues); "all" and "cron" also supervise it
+  // (retrying jobs whose worker died, expiring old ones).
+  await container.queue.start({ maintain: role === "all" || role === "cron" });
   if (role === "all" || role === "worker") stops.push(await startWorker(container));
   if (role === "all" || role === "cron") stops.push(await startCron(container));
   if (role === "all" || role === "api") {

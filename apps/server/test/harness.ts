@@ -6,6 +6,7 @@ import { type App, buildApp } from "../src/app";
 import { type Config, testConfig } from "../src/config/config";
 import { buildContainer, type Container, type ContainerOverrides } from "../src/container";
 import { createArgon2Hasher } from "../src/infra/passwords";
+import { startWorker } from "../src/roles/worker";
 import type { Backend } from "./backends";
 
 export const OWNER = { email: "owner@example.com", name: "Olga Owner", password: "Owner-Passw0rd-1" };
@@ -37,6 +38,7 @@ export async function startTestApp(
   backend: Backend,
   overrides: Partial<Config> = {},
   adapters: Omit<ContainerOverrides, "database" | "hasher"> = {},
+  opts: { jobs?: boolean; maintain?: boolean } = {},
 ): Promise<TestApp> {
   const { database, drop } = await backend.open();
   // Real argon2id with small parameters: the same code path, fast enough for many logins.
@@ -48,6 +50,9 @@ export async function startTestApp(
   });
   const app = await buildApp(container);
   await app.ready();
+  // Every app can enqueue; with jobs: true it also runs the worker, like --role=all.
+  await container.queue.start({ maintain: Boolean(opts.jobs || opts.maintain) });
+  if (opts.jobs) await startWorker(container);
 
   const expectOk = (res: { statusCode: number; body: string }, what: string) => {
     if (res.statusCode >= 300) throw new Error(`${what} failed: ${res.statusCode} ${res.body}`);

@@ -23,6 +23,9 @@ export const ClientEventSchema = z.discriminatedUnion("type", [
     ref: z.string().max(64).optional(),
   }),
   z.object({ type: z.literal("ping"), ref: z.string().max(64).optional() }),
+  /** Live document status (upload progress) of a tenant the user belongs to. */
+  z.object({ type: z.literal("subscribe"), tenantId: z.uuid(), ref: z.string().max(64).optional() }),
+  z.object({ type: z.literal("unsubscribe"), tenantId: z.uuid(), ref: z.string().max(64).optional() }),
 ]);
 export type ClientEvent = z.infer<typeof ClientEventSchema>;
 
@@ -35,4 +38,6 @@ export type ServerEvent =
   | { type: "token"; chatId: string; messageId: string; offset: number; text: string }
   | { type: "message.done"; chatId: string; message: unknown }
   | { type: "message.failed"; chatId: string; messageId: string; error: { code: string; message: string } }
+  | { type: "subscribed"; tenantId: string; ref?: string }
+  | { type: "document.updated"; document: unknown }
   | { type: "error"; ref?: string; error: { code: string; message: string } };

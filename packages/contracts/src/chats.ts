@@ -10,6 +10,9 @@ export const SourceSchema = z.object({
   ref: z.string().optional(),
   text: z.string().optional(),
   score: z.number().optional(),
+  /** The document the passage is from, and its page for PDFs: citations open it there. */
+  documentId: z.string().optional(),
+  page: z.number().int().nullable().optional(),
 });
 
 export const UsageSchema = z.object({

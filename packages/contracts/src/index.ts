@@ -4,6 +4,7 @@ export * from "./auth";
 export * from "./chat-socket";
 export * from "./chats";
 export * from "./common";
+export * from "./documents";
 export * from "./error-codes";
 export * from "./health";
 export * from "./providers";

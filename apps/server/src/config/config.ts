@@ -97,6 +97,58 @@ export const ConfigSchema = z.object({
     .min(0)
     .default(30)
     .describe("How long an answer keeps generating after its last watcher disconnects, so a reconnect can resume it"),
+  UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(50 * 1_048_576)
+    .describe("Largest document upload accepted, in bytes"),
+  S3_BUCKET: z
+    .string()
+    .optional()
+    .describe("Store uploaded files in this S3-compatible bucket instead of ATRIUM_DATA_DIR/files"),
+  S3_ENDPOINT: z.url().optional().describe("S3-compatible endpoint (MinIO etc.); AWS when unset"),
+  S3_REGION: z.string().default("us-east-1").describe("S3 region"),
+  S3_ACCESS_KEY_ID: z.string().optional().describe("S3 access key"),
+  S3_SECRET_ACCESS_KEY: z.string().optional().describe("S3 secret key"),
+  S3_FORCE_PATH_STYLE: bool
+    .default(true)
+    .describe("Path-style bucket URLs (MinIO and most S3-compatible servers need it)"),
+  S3_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*\/?$/, "must look like folder/sub")
+    .optional()
+    .describe("Folder inside S3_BUCKET for Atrium's files, so a bucket can be shared"),
+  EMBEDDINGS_BASE_URL: z
+    .url()
+    .optional()
+    .describe(
+      "An OpenAI-compatible /embeddings endpoint; the local model (Universal Sentence Encoder lite) when unset",
+    ),
+  EMBEDDINGS_API_KEY: z.string().optional().describe("API key of EMBEDDINGS_BASE_URL"),
+  EMBEDDINGS_MODEL: z
+    .string()
+    .default("text-embedding-3-small")
+    .describe("Model at EMBEDDINGS_BASE_URL (must give 512 dimensions)"),
+  EMBEDDINGS_WORKERS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(8)
+    .default(1)
+    .describe("Worker threads running the local embedding model"),
+  JOB_HEARTBEAT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .default(30)
+    .describe("A job whose worker stops heartbeating this long (e.g. a killed worker) is retried"),
+  JOB_SUPERVISE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30)
+    .describe("How often the queue looks for expired and orphaned jobs"),
   TRUST_PROXY: bool.default(false).describe("Trust X-Forwarded-* headers (behind a reverse proxy)"),
 });
 export type Config = z.infer<typeof ConfigSchema>;
@@ -107,10 +159,19 @@ export function parseConfig(env: Record<string, string | undefined>): { config?:
   const result = ConfigSchema.safeParse(cleaned);
   if (result.success) {
     const config = result.data;
+    const problems: string[] = [];
     if (config.ATRIUM_ADMIN_EMAIL && !config.ATRIUM_ADMIN_PASSWORD) {
-      return { problems: ["ATRIUM_ADMIN_PASSWORD: required when ATRIUM_ADMIN_EMAIL is set"] };
+      problems.push("ATRIUM_ADMIN_PASSWORD: required when ATRIUM_ADMIN_EMAIL is set");
     }
-    return { config, problems: [] };
+    if (config.S3_BUCKET) {
+      if (!config.S3_ACCESS_KEY_ID) problems.push("S3_ACCESS_KEY_ID: required when S3_BUCKET is set");
+      if (!config.S3_SECRET_ACCESS_KEY) problems.push("S3_SECRET_ACCESS_KEY: required when S3_BUCKET is set");
+    } else if (config.S3_ENDPOINT || config.S3_ACCESS_KEY_ID || config.S3_SECRET_ACCESS_KEY) {
+      problems.push(
+        "S3_BUCKET: required when other S3_ variables are set (files would silently go to the local directory)",
+      );
+    }
+    return problems.length > 0 ? { problems } : { config, problems: [] };
   }
   return {
     problems: result.error.issues.map((i) => `${i.path.join(".") || "(env)"}: ${i.message}`),

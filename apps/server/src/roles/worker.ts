@@ -1,9 +1,8 @@
 import type { Container } from "../container";
+import { INGEST_JOB } from "../modules/documents/documents.jobs";
 
-/**
- * The worker role: consumes background jobs. The foundation has no job queue yet (documents
- * ingestion brings pg-boss); it runs the maintenance tasks the cron role would otherwise schedule.
- */
-export async function startWorker(_container: Container): Promise<() => Promise<void>> {
+/** The worker role: consumes background jobs (document ingestion) from the shared queue. */
+export async function startWorker(container: Container): Promise<() => Promise<void>> {
+  await container.queue.work<{ versionId: string }>(INGEST_JOB, (job) => container.jobs.ingest(job));
   return async () => {};
 }

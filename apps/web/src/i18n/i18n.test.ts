@@ -1,5 +1,14 @@
-import { ERROR_CODES, InstanceRoleSchema, TenantRoleSchema } from "@atrium/contracts";
+import {
+  AssistantKindSchema,
+  ERROR_CODES,
+  InstanceRoleSchema,
+  MessageStatusSchema,
+  PromptStageSchema,
+  ProviderKindSchema,
+  TenantRoleSchema,
+} from "@atrium/contracts";
 import { describe, expect, it } from "vitest";
+import { REVIEW_TAGS } from "../features/chat/review-dialog";
 import { THEME_PREFERENCES } from "../lib/theme";
 import { en } from "./en";
 import { i18n } from "./index";
@@ -49,13 +58,21 @@ describe("translations", () => {
     }
   });
 
-  it("have the keys built from values at run time (roles, themes)", () => {
+  it("have the keys built from values at run time (roles, themes, kinds, stages, tags, statuses)", () => {
     for (const role of [...InstanceRoleSchema.options, ...TenantRoleSchema.options]) {
       expect(english.has(`roles.${role}`), `roles.${role}`).toBe(true);
     }
     for (const theme of THEME_PREFERENCES) {
       expect(english.has(`layout.theme.${theme}`), `layout.theme.${theme}`).toBe(true);
     }
+    const runtimeKeys = [
+      ...AssistantKindSchema.options.flatMap((kind) => [`chat.kinds.${kind}`, `assistantsAdmin.kindHints.${kind}`]),
+      ...PromptStageSchema.options.flatMap((stage) => [`prompts.stages.${stage}`, `prompts.stageHints.${stage}`]),
+      ...ProviderKindSchema.options.flatMap((kind) => [`providers.kinds.${kind}`, `providers.baseUrlHints.${kind}`]),
+      ...REVIEW_TAGS.map((tag) => `chat.review.tags.${tag}`),
+      ...MessageStatusSchema.options.map((status) => `records.status.${status}`),
+    ];
+    for (const key of runtimeKeys) expect(english.has(key), key).toBe(true);
   });
 
   it("contain every key the source code asks for", () => {

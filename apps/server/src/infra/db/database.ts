@@ -33,6 +33,8 @@ export interface Database {
   runner: SqlRunner;
   /** True when every migration on disk has been applied. */
   isMigrated(): Promise<boolean>;
+  /** The connection string on PostgreSQL (the job queue opens its own small pool). */
+  url?: string;
   /** The PGlite instance in embedded mode (the job queue shares it). */
   pglite?: PGlite;
   close(): Promise<void>;
@@ -146,6 +148,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const db = drizzlePg({ client: pool, schema }) as unknown as DB;
   return {
     kind: "postgres",
+    url,
     db,
     runner,
     scoped: (scope, fn) => scopedTransaction(db, scope, fn),

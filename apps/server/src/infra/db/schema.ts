@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   bigserial,
   boolean,
+  customType,
   doublePrecision,
   index,
   integer,
@@ -12,7 +13,11 @@ import {
   timestamp,
   uniqueIndex,
   uuid,
+  vector,
 } from "drizzle-orm/pg-core";
+
+/** Postgres tsvector, written with to_tsvector() in SQL. */
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 const createdAt = () => ts("created_at").notNull().defaultNow();
@@ -246,7 +251,15 @@ export const chats = pgTable(
 );
 
 export type MessageUsage = { inputTokens: number; outputTokens: number; costUsd: number; costKnown: boolean };
-export type MessageSource = { id: string; title?: string; ref?: string; text?: string; score?: number };
+export type MessageSource = {
+  id: string;
+  title?: string;
+  ref?: string;
+  text?: string;
+  score?: number;
+  documentId?: string;
+  page?: number | null;
+};
 
 /** Messages of a chat; assistant messages carry model, prompt versions, usage, latency, sources. */
 export const messages = pgTable(
@@ -351,5 +364,111 @@ export const requestRecords = pgTable(
   (t) => [
     index("request_records_tenant_idx").on(t.tenantId, t.createdAt),
     index("request_records_created_idx").on(t.createdAt),
+  ],
+);
+
+/** Embedding width of the default local model (Universal Sentence Encoder lite). */
+export const EMBEDDING_DIMENSIONS = 512;
+
+/** An uploaded document of a tenant; its content lives in versions, one of them active. */
+export const documents = pgTable(
+  "documents",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    filename: text("filename").notNull(),
+    type: text("type", { enum: ["pdf", "docx", "html", "markdown", "text", "csv"] }).notNull(),
+    size: integer("size").notNull(),
+    sha256: text("sha256").notNull(),
+    status: text("status", { enum: ["queued", "processing", "ready", "failed"] })
+      .notNull()
+      .default("queued"),
+    /** 0..100 while processing. */
+    progress: integer("progress").notNull().default(0),
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+    language: text("language"),
+    pageCount: integer("page_count"),
+    chunkCount: integer("chunk_count").notNull().default(0),
+    tags: jsonb("tags").$type<string[]>().notNull().default([]),
+    /** The version questions are answered from; switched atomically when a new version is ready. */
+    activeVersionId: uuid("active_version_id"),
+    /** The newest upload (may still be processing). */
+    latestVersionId: uuid("latest_version_id"),
+    uploadedBy: uuid("uploaded_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("documents_tenant_idx").on(t.tenantId, t.createdAt),
+    index("documents_sha_idx").on(t.tenantId, t.sha256),
+  ],
+);
+
+/** One uploaded file of a document (re-uploads add versions). */
+export const documentVersions = pgTable(
+  "document_versions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    documentId: uuid("document_id")
+      .notNull()
+      .references(() => documents.id, { onDelete: "cascade" }),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    filename: text("filename").notNull(),
+    type: text("type").notNull(),
+    size: integer("size").notNull(),
+    sha256: text("sha256").notNull(),
+    storageKey: text("storage_key").notNull(),
+    /** A PDF password given at upload, encrypted; cleared once the version is indexed. */
+    passwordEncrypted: text("password_encrypted"),
+    status: text("status", { enum: ["queued", "processing", "ready", "failed", "superseded"] })
+      .notNull()
+      .default("queued"),
+    chunkCount: integer("chunk_count").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("document_versions_number_key").on(t.documentId, t.version)],
+);
+
+/**
+ * Passages of a document version. `chunk_id` is the sha256 of the passage text and its heading
+ * path, so re-indexing the same text keeps the same id (feedback and training data keep pointing
+ * at it). The embedding (cosine, HNSW) and the full-text vector serve hybrid retrieval.
+ */
+export const chunks = pgTable(
+  "chunks",
+  {
+    versionId: uuid("version_id")
+      .notNull()
+      .references(() => documentVersions.id, { onDelete: "cascade" }),
+    chunkId: text("chunk_id").notNull(),
+    documentId: uuid("document_id")
+      .notNull()
+      .references(() => documents.id, { onDelete: "cascade" }),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    ordinal: integer("ordinal").notNull(),
+    text: text("text").notNull(),
+    headingPath: text("heading_path").notNull().default(""),
+    page: integer("page"),
+    pageEnd: integer("page_end"),
+    tokenCount: integer("token_count").notNull(),
+    embedding: vector("embedding", { dimensions: EMBEDDING_DIMENSIONS }),
+    /** The text-search configuration the tsv was built with (english, russian, simple). */
+    tsConfig: text("ts_config").notNull().default("simple"),
+    tsv: tsvector("tsv"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.versionId, t.chunkId] }),
+    index("chunks_tenant_idx").on(t.tenantId, t.versionId),
+    index("chunks_embedding_idx").using("hnsw", t.embedding.op("vector_cosine_ops")),
+    index("chunks_tsv_idx").using("gin", t.tsv),
   ],
 );

@@ -104,7 +104,8 @@ export function createAnswerPipeline(deps: AnswerPipelineDeps) {
             return;
           }
           const answerPrompt = resolved.prompts.answer;
-          if (answerPrompt) {
+          // The extractive answerer reads the passages from `context` and needs the bare question.
+          if (answerPrompt && !model.isExtractive) {
             outcome.promptVersions.answer = answerPrompt.version;
             userTurn = renderTemplate(answerPrompt.template, { ...vars, context: numbered(outcome.sources) });
           }

@@ -21,8 +21,8 @@ export interface ModelResolver {
   resolve(assistant: { providerId: string | null; model: string }): Promise<AnswerModel>;
 }
 
-/** A retrieved passage with its score. */
-export type RetrievedPassage = ContextPassage & { score: number };
+/** A retrieved passage with its score and where it is (document, page) for citations. */
+export type RetrievedPassage = ContextPassage & { score: number; documentId?: string; page?: number | null };
 
 /** Finds passages in a tenant's documents (the documents module implements it). */
 export interface Retriever {

@@ -15,6 +15,11 @@ export interface ChatSocketOptions {
   authenticate: Authenticator;
   chats: ChatsService;
   hub: GenerationHub;
+  /** Document status events, and the check that the user may watch a tenant. */
+  tenantEvents?: {
+    subscribe(tenantId: string, listener: (document: unknown) => void): () => void;
+    canWatch(actor: Actor, tenantId: string): Promise<void>;
+  };
   heartbeatMs?: number;
   authTimeoutMs?: number;
 }
@@ -31,6 +36,7 @@ export async function registerChatSocket(app: FastifyInstance, opts: ChatSocketO
     /** Authentication from the subprotocol, awaited before the first message is handled. */
     let pendingAuth: Promise<void> | undefined;
     const watching = new Map<string, () => void>();
+    const tenantSubscriptions = new Map<string, () => void>();
     let alive = true;
 
     const emit = (event: ServerEvent) => {
@@ -145,6 +151,21 @@ export async function registerChatSocket(app: FastifyInstance, opts: ChatSocketO
           case "stop":
             await opts.chats.stop(who, ev.messageId);
             return;
+          case "subscribe": {
+            if (!opts.tenantEvents) return fail("ws.bad_message", "Live document events are not available.", ref);
+            await opts.tenantEvents.canWatch(who, ev.tenantId);
+            if (!tenantSubscriptions.has(ev.tenantId)) {
+              tenantSubscriptions.set(
+                ev.tenantId,
+                opts.tenantEvents.subscribe(ev.tenantId, (document) => emit({ type: "document.updated", document })),
+              );
+            }
+            return emit({ type: "subscribed", tenantId: ev.tenantId, ref });
+          }
+          case "unsubscribe":
+            tenantSubscriptions.get(ev.tenantId)?.();
+            tenantSubscriptions.delete(ev.tenantId);
+            return;
           case "resume": {
             const row = await opts.chats.watchable(who, ev.messageId);
             if (watch(row.id, row.chatId, ev.offset, who)) return;
@@ -173,6 +194,8 @@ export async function registerChatSocket(app: FastifyInstance, opts: ChatSocketO
       clearTimeout(authTimer);
       for (const off of watching.values()) off();
       watching.clear();
+      for (const off of tenantSubscriptions.values()) off();
+      tenantSubscriptions.clear();
     });
   });
 }

@@ -155,7 +155,15 @@ export function createChatsService(deps: ChatsServiceDeps) {
     }
 
     const sources =
-      outcome.sources?.map((s) => ({ id: s.id, title: s.title, ref: s.ref, text: s.text, score: s.score })) ?? null;
+      outcome.sources?.map((s) => ({
+        id: s.id,
+        title: s.title,
+        ref: s.ref,
+        text: s.text,
+        score: s.score,
+        documentId: s.documentId,
+        page: s.page,
+      })) ?? null;
     const row = await database.scoped({ tenantId: p.chat.tenantId }, async (tx) => {
       const updated = await repo.updateMessage(
         assistantRow.id,

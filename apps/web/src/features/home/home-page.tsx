@@ -8,6 +8,7 @@ import { BuildingIcon, FileTextIcon, KeyIcon, MessageIcon, UsersIcon } from "../
 import { PageHeader } from "../../components/ui/page-header";
 import { canManageTenant, isInstanceAdmin } from "../auth/permissions";
 import { useCurrentUser } from "../auth/use-current-user";
+import { modifierKeyName } from "../chat/shortcuts-help";
 import { useActiveTenant } from "../layout/active-tenant";
 
 function UpcomingFeature({ icon, title, description }: { icon: ReactNode; title: string; description: string }) {
@@ -28,9 +29,33 @@ function UpcomingFeature({ icon, title, description }: { icon: ReactNode; title:
   );
 }
 
+/** The main thing to do here: open the chat. */
+function ChatCallToAction() {
+  const { t } = useTranslation();
+  return (
+    <Card className="mb-6 overflow-hidden">
+      <div className="flex flex-col gap-5 bg-accent-soft/60 px-5 py-6 sm:flex-row sm:items-center sm:px-6">
+        <div className="flex size-12 shrink-0 items-center justify-center rounded-xl bg-accent text-accent-fg">
+          <MessageIcon className="size-6" />
+        </div>
+        <div className="min-w-0 flex-1">
+          <h2 className="text-base font-semibold text-fg">{t("home.chat.title")}</h2>
+          <p className="mt-1 text-sm text-fg-muted">
+            {t("home.chat.description", { key: `${modifierKeyName()}+Shift+O` })}
+          </p>
+        </div>
+        <ButtonLink to="/chat" variant="primary" data-testid="home-chat">
+          <MessageIcon />
+          {t("home.chat.action")}
+        </ButtonLink>
+      </div>
+    </Card>
+  );
+}
+
 /**
- * Start page: which department the person is working in, what they can do today, and what is
- * being built. No invented numbers: only what the server told us.
+ * Start page: the way into the chat, which department the person is working in, what they can do
+ * today, and what is being built. No invented numbers: only what the server told us.
  */
 export function HomePage() {
   const { t } = useTranslation();
@@ -41,6 +66,7 @@ export function HomePage() {
   return (
     <>
       <PageHeader title={t("home.greeting", { name: me.name })} description={t("home.subtitle")} />
+      {active ? <ChatCallToAction /> : null}
 
       <div className="grid gap-6 lg:grid-cols-3">
         <Card className="lg:col-span-2">
@@ -100,6 +126,10 @@ export function HomePage() {
             <p>{t("home.today.description")}</p>
             <ul className="flex flex-col gap-2">
               <li className="flex items-center gap-2">
+                <MessageIcon className="size-4 shrink-0 text-fg-subtle" />
+                {t("home.today.chat")}
+              </li>
+              <li className="flex items-center gap-2">
                 <KeyIcon className="size-4 shrink-0 text-fg-subtle" />
                 {t("home.today.apiKeys")}
               </li>
@@ -125,7 +155,6 @@ export function HomePage() {
         </h2>
         <p className="mb-4 text-sm text-fg-muted">{t("home.coming.description")}</p>
         <div className="grid gap-4 md:grid-cols-2">
-          <UpcomingFeature icon={<MessageIcon />} title={t("nav.chat")} description={t("home.coming.chat")} />
           <UpcomingFeature
             icon={<FileTextIcon />}
             title={t("nav.documents")}

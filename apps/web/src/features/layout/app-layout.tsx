@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Outlet, useLocation } from "react-router";
+import { Outlet, useLocation, useMatches } from "react-router";
 import { MenuIcon, XIcon } from "../../components/ui/icons";
 import { cn } from "../../lib/cn";
 import { useMediaQuery } from "../../lib/use-media-query";
@@ -9,6 +9,12 @@ import { Sidebar } from "./sidebar";
 import { TenantSwitcher } from "./tenant-switcher";
 import { ThemeMenu } from "./theme-menu";
 import { UserMenu } from "./user-menu";
+
+/** What a route may declare in its `handle` about the frame around it. */
+export interface RouteHandle {
+  /** The page fills the space under the top bar edge to edge (no padding, no page scroll): chat. */
+  isFullBleed?: boolean;
+}
 
 /**
  * Frame of the signed-in app: sidebar (a drawer below the lg breakpoint), top bar with the
@@ -21,6 +27,7 @@ export function AppLayout() {
   // One sidebar in the page at a time (fixed on wide screens, a drawer on narrow ones), so its
   // links and test ids are unique.
   const isWide = useMediaQuery("(min-width: 1024px)");
+  const isFullBleed = useMatches().some((match) => (match.handle as RouteHandle | undefined)?.isFullBleed);
 
   // Following a link in the drawer closes it.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every navigation by design
@@ -83,7 +90,7 @@ export function AppLayout() {
         </div>
       </div>
 
-      <div className="flex min-w-0 flex-1 flex-col lg:pl-64">
+      <div className={cn("flex min-w-0 flex-1 flex-col lg:pl-64", isFullBleed && "h-dvh")}>
         <header className="sticky top-0 z-20 flex h-16 shrink-0 items-center gap-3 border-b border-line bg-surface/85 px-4 backdrop-blur sm:px-6">
           <button
             type="button"
@@ -102,7 +109,12 @@ export function AppLayout() {
             <UserMenu />
           </div>
         </header>
-        <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-8 sm:px-6 lg:px-8">
+        <main
+          id="main"
+          className={
+            isFullBleed ? "flex min-h-0 w-full flex-1" : "mx-auto w-full max-w-6xl flex-1 px-4 py-8 sm:px-6 lg:px-8"
+          }
+        >
           <Outlet />
         </main>
       </div>

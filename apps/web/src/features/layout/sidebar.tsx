@@ -3,12 +3,16 @@ import { useTranslation } from "react-i18next";
 import { NavLink } from "react-router";
 import { Badge } from "../../components/ui/badge";
 import {
+  ActivityIcon,
   BuildingIcon,
   FileTextIcon,
+  HeartIcon,
   HomeIcon,
   LogOutIcon,
   MessageIcon,
+  ServerIcon,
   ShieldIcon,
+  SparklesIcon,
   UserIcon,
   UsersIcon,
 } from "../../components/ui/icons";
@@ -76,8 +80,9 @@ function NavSection({ title, children }: { title: string; children: ReactNode })
 }
 
 /**
- * Main navigation. Admin entries appear only for people who can use them: instance admins see
- * Users and Departments; department admins see their department's members.
+ * Main navigation, Chat first. Admin entries appear only for people who can use them: instance
+ * admins see the Administration section; department admins see their department's members,
+ * assistants, feedback and request records.
  */
 export function Sidebar({ className }: { className?: string }) {
   const { t } = useTranslation();
@@ -94,17 +99,32 @@ export function Sidebar({ className }: { className?: string }) {
       </div>
       <nav aria-label={t("nav.label")} className="flex-1 overflow-y-auto px-3 pb-4">
         <div className="flex flex-col gap-0.5">
+          <NavItem to="/chat" icon={<MessageIcon />} testId="nav-chat">
+            {t("nav.chat")}
+          </NavItem>
           <NavItem to="/" end icon={<HomeIcon />} testId="nav-home">
             {t("nav.home")}
           </NavItem>
-          <UpcomingItem icon={<MessageIcon />}>{t("nav.chat")}</UpcomingItem>
           <UpcomingItem icon={<FileTextIcon />}>{t("nav.documents")}</UpcomingItem>
         </div>
 
         {active && canManageActive ? (
           <NavSection title={active.tenantName}>
-            <NavItem to={`/tenants/${active.tenantId}`} icon={<ShieldIcon />} testId="nav-members">
+            <NavItem to={`/tenants/${active.tenantId}`} end icon={<ShieldIcon />} testId="nav-members">
               {t("nav.members")}
+            </NavItem>
+            <NavItem
+              to={`/tenants/${active.tenantId}/assistants`}
+              icon={<SparklesIcon />}
+              testId="nav-tenant-assistants"
+            >
+              {t("nav.assistants")}
+            </NavItem>
+            <NavItem to={`/tenants/${active.tenantId}/feedback`} icon={<HeartIcon />} testId="nav-feedback">
+              {t("nav.feedback")}
+            </NavItem>
+            <NavItem to={`/tenants/${active.tenantId}/records`} icon={<ActivityIcon />} testId="nav-tenant-records">
+              {t("nav.records")}
             </NavItem>
           </NavSection>
         ) : null}
@@ -116,6 +136,15 @@ export function Sidebar({ className }: { className?: string }) {
             </NavItem>
             <NavItem to="/admin/tenants" icon={<BuildingIcon />} testId="nav-tenants">
               {t("nav.tenants")}
+            </NavItem>
+            <NavItem to="/admin/assistants" icon={<SparklesIcon />} testId="nav-assistants">
+              {t("nav.assistants")}
+            </NavItem>
+            <NavItem to="/admin/providers" icon={<ServerIcon />} testId="nav-providers">
+              {t("nav.providers")}
+            </NavItem>
+            <NavItem to="/admin/records" icon={<ActivityIcon />} testId="nav-records">
+              {t("nav.records")}
             </NavItem>
           </NavSection>
         ) : null}

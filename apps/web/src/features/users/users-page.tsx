@@ -14,6 +14,7 @@ import { LoadingBlock, Spinner } from "../../components/ui/spinner";
 import { Table, TBody, TD, TH, THead, TR } from "../../components/ui/table";
 import { describeError } from "../../i18n/errors";
 import { formatDateTime, initials } from "../../lib/format";
+import { useDebounced } from "../../lib/use-debounced";
 import { useCurrentUser } from "../auth/use-current-user";
 import { useUsers } from "./api";
 import { CreateUserDialog } from "./create-user-dialog";
@@ -21,16 +22,6 @@ import { EditUserDialog } from "./edit-user-dialog";
 import { RoleBadge, StatusBadge } from "./role-badge";
 
 const PAGE_SIZE = 20;
-
-/** Waits until typing pauses before searching, so each keystroke doesn't hit the server. */
-function useDebounced<T>(value: T, delayMs: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = window.setTimeout(() => setDebounced(value), delayMs);
-    return () => window.clearTimeout(timer);
-  }, [value, delayMs]);
-  return debounced;
-}
 
 /** Admin > Users: every account of the instance, searchable and paginated. */
 export function UsersPage() {

@@ -1,0 +1,156 @@
+import type { Database } from "../../infra/db/database";
+import type { Embedder } from "../../infra/embeddings";
+import type { JobDefinition } from "../../infra/queue/job-queue";
+import type { SecretBox } from "../../infra/secrets";
+import type { ObjectStorage } from "../../infra/storage";
+import type { DocumentsRepository } from "./documents.repository";
+import { tsConfigFor } from "./hybrid";
+import { chunkDocument, type DocumentType, ParseError, parseDocument } from "./parsing";
+
+/** Ingestion of one document version: parse → chunk → embed → index → switch the active version. */
+export const INGEST_JOB: JobDefinition = {
+  name: "documents.ingest",
+  retryLimit: 4,
+  retryDelaySeconds: 5,
+  // A worker killed mid-job stops heartbeating; the job is retried after this long.
+  heartbeatSeconds: 30,
+  expireInSeconds: 3600,
+  concurrency: 2,
+  // With two slots per worker, one tenant's backlog always leaves a slot for another tenant.
+  perTenantConcurrency: 1,
+};
+
+export interface IngestPayload {
+  versionId: string;
+}
+
+export interface IngestDeps {
+  database: Pick<Database, "scoped">;
+  documents: DocumentsRepository;
+  storage: Pick<ObjectStorage, "get">;
+  embedder: Pick<Embedder, "embed">;
+  secrets: SecretBox;
+  /** Tells watchers about a status change. */
+  publish: (documentId: string, tenantId: string) => Promise<void>;
+  batchSize?: number;
+  chunkTokens?: { maxTokens: number; overlapTokens: number };
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const part of stream) parts.push(Buffer.isBuffer(part) ? part : Buffer.from(part as string));
+  return Buffer.concat(parts);
+}
+
+/**
+ * The idempotent ingestion handler. A retried job (after a crash) skips chunks a previous attempt
+ * already stored, and chunk writes upsert, so nothing is lost or duplicated. Problems with the
+ * file itself (encrypted, no text, unreadable) fail the document at once with a clear message;
+ * other errors are thrown so the queue retries with backoff, and mark it failed after the last try.
+ */
+export function createIngestHandler(deps: IngestDeps) {
+  const { database, documents: repo } = deps;
+  const batchSize = deps.batchSize ?? 32;
+
+  return async function ingest(job: { data: IngestPayload; retryCount?: number; retryLimit?: number }): Promise<void> {
+    const { versionId } = job.data;
+    const version = await database.scoped({ bypass: true }, (tx) => repo.findVersion(versionId, tx));
+    if (!version || version.status === "ready" || version.status === "superseded") return;
+    const { tenantId, documentId } = version;
+    const scope = { tenantId };
+    const setDoc = async (patch: Parameters<DocumentsRepository["updateDocument"]>[1]) => {
+      await database.scoped(scope, (tx) => repo.updateDocument(documentId, patch, tx));
+      await deps.publish(documentId, tenantId);
+    };
+    const fail = async (code: string, message: string) => {
+      await database.scoped(scope, async (tx) => {
+        await repo.updateVersion(versionId, { status: "failed" }, tx);
+        await repo.updateDocument(
+          documentId,
+          { status: "failed", errorCode: code, errorMessage: message, progress: 0 },
+          tx,
+        );
+      });
+      await deps.publish(documentId, tenantId);
+    };
+
+    try {
+      await database.scoped(scope, (tx) => repo.updateVersion(versionId, { status: "processing" }, tx));
+      await setDoc({ status: "processing", progress: 5, errorCode: null, errorMessage: null });
+
+      const buf = await readAll(await deps.storage.get(version.storageKey));
+      const password = version.passwordEncrypted ? deps.secrets.open(version.passwordEncrypted) : undefined;
+      const parsed = await parseDocument(buf, version.type as DocumentType, { password });
+      const all = chunkDocument(parsed, deps.chunkTokens ?? { maxTokens: 100, overlapTokens: 20 });
+      if (all.length === 0) return await fail("document.no_text", "No text could be extracted from this file.");
+      const tsConfig =
+        parsed.language === "ru" ? "russian" : parsed.language === "en" ? "english" : tsConfigFor(all[0]?.text ?? "");
+      await setDoc({ progress: 10, language: parsed.language, pageCount: parsed.pageCount ?? null });
+
+      // Resume: chunks stored by an earlier, interrupted attempt are not embedded again.
+      const done = await database.scoped(scope, (tx) => repo.chunkIdsOf(versionId, tx));
+      const todo = all.filter((c) => !done.has(c.id));
+      for (let i = 0; i < todo.length; i += batchSize) {
+        const batch = todo.slice(i, i + batchSize);
+        const vectors = await deps.embedder.embed(batch.map((c) => c.embedText));
+        await database.scoped(scope, (tx) =>
+          repo.upsertChunks(
+            batch.map((c, j) => ({
+              versionId,
+              chunkId: c.id,
+              documentId,
+              tenantId,
+              ordinal: c.ordinal,
+              text: c.text,
+              headingPath: c.headingPath.join(" > "),
+              page: c.page ?? null,
+              pageEnd: c.pageEnd ?? null,
+              tokenCount: c.tokenCount,
+              embedding: Array.from(vectors[j] ?? []),
+              tsConfig,
+            })),
+            tx,
+          ),
+        );
+        const progress = 10 + Math.floor((85 * (done.size + i + batch.length)) / all.length);
+        await setDoc({ progress: Math.min(95, progress) });
+      }
+
+      // The switch: one transaction points the document at the new version and drops the old
+      // chunks, so a question sees the old version or the new one, never a mix or nothing.
+      await database.scoped(scope, async (tx) => {
+        const doc = await repo.findDocument(documentId, tx);
+        if (!doc) return;
+        const count = await repo.countChunks(versionId, tx);
+        const previous = doc.activeVersionId;
+        await repo.updateVersion(versionId, { status: "ready", chunkCount: count, passwordEncrypted: null }, tx);
+        await repo.updateDocument(
+          documentId,
+          { activeVersionId: versionId, status: "ready", progress: 100, chunkCount: count },
+          tx,
+        );
+        if (previous && previous !== versionId) {
+          await repo.deleteChunksOf(previous, tx);
+          await repo.updateVersion(previous, { status: "superseded" }, tx);
+        }
+      });
+      await deps.publish(documentId, tenantId);
+    } catch (err) {
+      if (err instanceof ParseError) return await fail(err.code, err.message);
+      const last = job.retryLimit !== undefined && (job.retryCount ?? 0) >= job.retryLimit;
+      const message = err instanceof Error ? err.message : String(err);
+      if (last) {
+        await fail(
+          "document.unreadable",
+          `Indexing failed after several attempts: ${message}. Retry it from the documents page.`,
+        );
+      } else {
+        await setDoc({
+          status: "queued",
+          errorMessage: `Attempt ${(job.retryCount ?? 0) + 1} failed (${message}); retrying.`,
+        }).catch(() => undefined);
+      }
+      throw err;
+    }
+  };
+}

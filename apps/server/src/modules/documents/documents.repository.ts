@@ -1,0 +1,143 @@
+import { and, count, desc, eq, ilike, inArray, sql } from "drizzle-orm";
+import type { DB } from "../../infra/db/database";
+import { chunks, documents, documentVersions, tenants } from "../../infra/db/schema";
+
+export type DocumentRow = typeof documents.$inferSelect;
+export type NewDocument = typeof documents.$inferInsert;
+export type VersionRow = typeof documentVersions.$inferSelect;
+export type NewChunk = typeof chunks.$inferInsert;
+
+/** Documents, their versions and chunks. Callers run inside a transaction scoped to the tenant. */
+export function createDocumentsRepository(db: DB) {
+  return {
+    async insertDocument(values: NewDocument, tx: DB = db): Promise<DocumentRow> {
+      const [row] = await tx.insert(documents).values(values).returning();
+      if (!row) throw new Error("insert returned nothing");
+      return row;
+    },
+    async insertVersion(values: typeof documentVersions.$inferInsert, tx: DB = db): Promise<VersionRow> {
+      const [row] = await tx.insert(documentVersions).values(values).returning();
+      if (!row) throw new Error("insert returned nothing");
+      return row;
+    },
+    async findDocument(id: string, tx: DB = db): Promise<DocumentRow | undefined> {
+      const [row] = await tx.select().from(documents).where(eq(documents.id, id));
+      return row;
+    },
+    async findVersion(id: string, tx: DB = db): Promise<VersionRow | undefined> {
+      const [row] = await tx.select().from(documentVersions).where(eq(documentVersions.id, id));
+      return row;
+    },
+    async versionNumbers(ids: string[], tx: DB = db): Promise<Map<string, number>> {
+      if (ids.length === 0) return new Map();
+      const rows = await tx
+        .select({ id: documentVersions.id, version: documentVersions.version })
+        .from(documentVersions)
+        .where(inArray(documentVersions.id, ids));
+      return new Map(rows.map((r) => [r.id, r.version]));
+    },
+    async nextVersionNumber(documentId: string, tx: DB = db): Promise<number> {
+      const [row] = await tx
+        .select({ v: sql<number>`coalesce(max(${documentVersions.version}), 0)::int` })
+        .from(documentVersions)
+        .where(eq(documentVersions.documentId, documentId));
+      return (row?.v ?? 0) + 1;
+    },
+    /** A document of the tenant with the same content (duplicate detection). */
+    async findBySha(tenantId: string, sha256: string, tx: DB = db): Promise<DocumentRow | undefined> {
+      const [row] = await tx
+        .select()
+        .from(documents)
+        .where(and(eq(documents.tenantId, tenantId), eq(documents.sha256, sha256)))
+        .limit(1);
+      return row;
+    },
+    async list(
+      opts: { tenantId: string; q?: string; status?: DocumentRow["status"]; limit: number; offset: number },
+      tx: DB = db,
+    ) {
+      const where = and(
+        eq(documents.tenantId, opts.tenantId),
+        opts.q ? ilike(documents.title, `%${opts.q}%`) : undefined,
+        opts.status ? eq(documents.status, opts.status) : undefined,
+      );
+      const rows = await tx
+        .select()
+        .from(documents)
+        .where(where)
+        .orderBy(desc(documents.createdAt))
+        .limit(opts.limit)
+        .offset(opts.offset);
+      const [total] = await tx.select({ n: count() }).from(documents).where(where);
+      return { rows, total: total?.n ?? 0 };
+    },
+    async updateDocument(id: string, patch: Partial<NewDocument>, tx: DB = db): Promise<DocumentRow | undefined> {
+      const [row] = await tx
+        .update(documents)
+        .set({ ...patch, updatedAt: new Date() })
+        .where(eq(documents.id, id))
+        .returning();
+      return row;
+    },
+    async updateVersion(id: string, patch: Partial<typeof documentVersions.$inferInsert>, tx: DB = db) {
+      await tx.update(documentVersions).set(patch).where(eq(documentVersions.id, id));
+    },
+    async deleteDocument(id: string, tx: DB = db): Promise<boolean> {
+      return (await tx.delete(documents).where(eq(documents.id, id)).returning({ id: documents.id })).length > 0;
+    },
+    async versionsOf(documentId: string, tx: DB = db): Promise<VersionRow[]> {
+      return tx.select().from(documentVersions).where(eq(documentVersions.documentId, documentId));
+    },
+
+    /** Inserts chunks; a retried job re-inserting the same chunk updates it (idempotent). */
+    async upsertChunks(rows: (Omit<NewChunk, "tsv"> & { tsConfig: string })[], tx: DB = db) {
+      if (rows.length === 0) return;
+      await tx
+        .insert(chunks)
+        .values(
+          rows.map((r) => ({
+            ...r,
+            tsv: sql`to_tsvector(${r.tsConfig}::regconfig, ${r.headingPath} || ' ' || ${r.text})`,
+          })),
+        )
+        .onConflictDoUpdate({
+          target: [chunks.versionId, chunks.chunkId],
+          set: {
+            ordinal: sql`excluded.ordinal`,
+            text: sql`excluded.text`,
+            embedding: sql`excluded.embedding`,
+            tsv: sql`excluded.tsv`,
+          },
+        });
+    },
+    async chunkIdsOf(versionId: string, tx: DB = db): Promise<Set<string>> {
+      const rows = await tx.select({ id: chunks.chunkId }).from(chunks).where(eq(chunks.versionId, versionId));
+      return new Set(rows.map((r) => r.id));
+    },
+    async countChunks(versionId: string, tx: DB = db): Promise<number> {
+      const [row] = await tx.select({ n: count() }).from(chunks).where(eq(chunks.versionId, versionId));
+      return row?.n ?? 0;
+    },
+    async deleteChunksOf(versionId: string, tx: DB = db) {
+      await tx.delete(chunks).where(eq(chunks.versionId, versionId));
+    },
+
+    /** Documents per status per tenant, for the jobs page (system scope). */
+    async statusCounts(tx: DB = db) {
+      return tx
+        .select({ tenantId: documents.tenantId, tenantName: tenants.name, status: documents.status, n: count() })
+        .from(documents)
+        .innerJoin(tenants, eq(tenants.id, documents.tenantId))
+        .groupBy(documents.tenantId, tenants.name, documents.status);
+    },
+    async recentFailures(limit: number, tx: DB = db): Promise<DocumentRow[]> {
+      return tx
+        .select()
+        .from(documents)
+        .where(eq(documents.status, "failed"))
+        .orderBy(desc(documents.updatedAt))
+        .limit(limit);
+    },
+  };
+}
+export type DocumentsRepository = ReturnType<typeof createDocumentsRepository>;

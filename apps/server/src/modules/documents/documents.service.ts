@@ -1,0 +1,409 @@
+import type { Readable } from "node:stream";
+import type { Document, Passage } from "@atrium/contracts";
+import type { Database, DB } from "../../infra/db/database";
+import type { Embedder } from "../../infra/embeddings";
+import type { JobQueue } from "../../infra/queue/job-queue";
+import type { SecretBox } from "../../infra/secrets";
+import { type ObjectStorage, StorageError } from "../../infra/storage";
+import { AppError, conflict, forbidden, notFound } from "../../lib/errors";
+import type { Actor } from "../../plugins/auth";
+import type { AuditRepository } from "../audit/audit.repository";
+import type { RetrievedPassage, Retriever } from "../chats/chat-ports";
+import type { RequireTenantRole } from "../tenants/tenant-access";
+import type { TenantsRepository } from "../tenants/tenants.repository";
+import type { DocumentEvents } from "./document-events";
+import { INGEST_JOB } from "./documents.jobs";
+import { presentDocument } from "./documents.presenter";
+import type { DocumentRow, DocumentsRepository } from "./documents.repository";
+import { fuseByRank, type RankedPassage, tsConfigFor } from "./hybrid";
+import { sniffType } from "./parsing";
+import { peekStream } from "./peek-stream";
+import type { CandidateFilter, RetrievalRepository } from "./retrieval.repository";
+
+export interface DocumentsServiceDeps {
+  database: Pick<Database, "scoped">;
+  documents: DocumentsRepository;
+  retrieval: RetrievalRepository;
+  tenants: Pick<TenantsRepository, "findById">;
+  storage: ObjectStorage;
+  queue: Pick<JobQueue, "send" | "stats">;
+  embedder: Pick<Embedder, "embed">;
+  secrets: SecretBox;
+  events: DocumentEvents;
+  audit: Pick<AuditRepository, "record">;
+  requireTenantRole: RequireTenantRole;
+  maxUploadBytes: number;
+  /** Vector-only hits below this cosine similarity are not "relevant" for answers. */
+  minSimilarity?: number;
+}
+
+const docNotFound = () => notFound("document.not_found", "No such document.");
+
+/** Uploads, versions, status and hybrid search of a tenant's documents. */
+export function createDocumentsService(deps: DocumentsServiceDeps) {
+  const { database, documents: repo } = deps;
+  const minSimilarity = deps.minSimilarity ?? 0.3;
+
+  async function present(rows: DocumentRow[], tx: DB): Promise<Document[]> {
+    const numbers = await repo.versionNumbers(
+      rows.map((r) => r.latestVersionId).filter((x): x is string => !!x),
+      tx,
+    );
+    return rows.map((r) => presentDocument(r, numbers.get(r.latestVersionId ?? "") ?? 1));
+  }
+  const presentOne = async (row: DocumentRow, tx: DB) => (await present([row], tx))[0] as Document;
+
+  /** Members may upload when the tenant allows it (settings.membersCanUpload); admins always. */
+  async function requireUploader(actor: Actor, tenantId: string, tx: DB) {
+    const tenant = await deps.tenants.findById(tenantId, tx);
+    const settings = ((tenant as { settings?: Record<string, unknown> } | undefined)?.settings ?? {}) as {
+      membersCanUpload?: boolean;
+    };
+    await deps.requireTenantRole(actor, tenantId, settings.membersCanUpload ? "member" : "admin", tx);
+  }
+
+  /** Loads a document through the actor's tenant access (404 for other tenants). */
+  async function accessible(actor: Actor, id: string, need: "member" | "admin") {
+    const row = await database.scoped({ bypass: true }, (tx) => repo.findDocument(id, tx));
+    if (!row || (actor.apiKeyTenantId && actor.apiKeyTenantId !== row.tenantId)) throw docNotFound();
+    await database.scoped({ tenantId: row.tenantId, userId: actor.userId }, (tx) =>
+      deps.requireTenantRole(actor, row.tenantId, need, tx),
+    );
+    return row;
+  }
+
+  async function publish(id: string, tenantId: string) {
+    const doc = await database.scoped({ tenantId }, async (tx) => {
+      const row = await repo.findDocument(id, tx);
+      return row ? presentOne(row, tx) : undefined;
+    });
+    if (doc) deps.events.publish(doc);
+  }
+
+  async function hybrid(
+    query: string,
+    filter: CandidateFilter,
+    k: number,
+    mode: "hybrid" | "vector" | "keyword",
+  ): Promise<RankedPassage[]> {
+    const pool = Math.max(50, k * 5);
+    const [embedding] = mode === "keyword" ? [undefined] : await deps.embedder.embed([query]);
+    return database.scoped({ tenantId: filter.tenantId }, async (tx) => {
+      const vector = embedding ? await deps.retrieval.vectorCandidates(embedding, filter, pool, tx) : [];
+      const keyword =
+        mode === "vector" ? [] : await deps.retrieval.keywordCandidates(query, tsConfigFor(query), filter, pool, tx);
+      if (mode === "vector") return vector.slice(0, k).map((c, i) => ({ ...c, vectorRank: i + 1, keywordRank: null }));
+      if (mode === "keyword")
+        return keyword.slice(0, k).map((c, i) => ({ ...c, vectorRank: null, keywordRank: i + 1 }));
+      const similarity = new Map(vector.map((c) => [c.chunkId, c.score]));
+      return fuseByRank(vector, keyword, k).map((p) => ({ ...p, similarity: similarity.get(p.chunkId) }));
+    });
+  }
+
+  const service = {
+    /**
+     * Stores an upload (streamed, hashed, size-checked, type sniffed from content) and, in one
+     * transaction, the document row and its ingestion job. With documentId, adds a new version.
+     */
+    async upload(
+      actor: Actor,
+      input: {
+        tenantId: string;
+        filename: string;
+        stream: Readable;
+        password?: string;
+        tags?: string[];
+        documentId?: string;
+      },
+    ): Promise<Document> {
+      if (actor.apiKeyTenantId && actor.apiKeyTenantId !== input.tenantId)
+        throw notFound("tenant.not_found", "No such tenant, or you are not a member of it.");
+      await database.scoped({ tenantId: input.tenantId, userId: actor.userId }, (tx) =>
+        requireUploader(actor, input.tenantId, tx),
+      );
+      let existing: DocumentRow | undefined;
+      if (input.documentId) {
+        existing = await accessible(actor, input.documentId, "member");
+        if (existing.tenantId !== input.tenantId) throw docNotFound();
+        if (existing.status === "queued" || existing.status === "processing") {
+          throw conflict(
+            "document.busy",
+            "This document is still being processed. Wait until it is ready, then upload the new version.",
+          );
+        }
+      }
+      const { head, stream } = await peekStream(input.stream, 8192);
+      const type = sniffType(head, input.filename);
+      if (!type) {
+        input.stream.resume();
+        throw new AppError(
+          415,
+          "document.unsupported_type",
+          "This file type is not supported. Upload PDF, DOCX, HTML, Markdown, text or CSV.",
+        );
+      }
+      const documentId = existing?.id ?? crypto.randomUUID();
+      const versionId = crypto.randomUUID();
+      const key = `tenants/${input.tenantId}/documents/${documentId}/${versionId}`;
+      let stored: { size: number; sha256: string };
+      try {
+        stored = await deps.storage.put(key, stream, { maxBytes: deps.maxUploadBytes });
+      } catch (err) {
+        if (err instanceof StorageError && err.code === "storage.too_large") {
+          throw new AppError(
+            413,
+            "document.too_large",
+            `The file is larger than ${Math.round(deps.maxUploadBytes / 1_048_576)} MB. Split it or ask an administrator to raise UPLOAD_MAX_BYTES.`,
+          );
+        }
+        throw err;
+      }
+      try {
+        const row = await database.scoped({ tenantId: input.tenantId, userId: actor.userId }, async (tx) => {
+          const dup = await repo.findBySha(input.tenantId, stored.sha256, tx);
+          if (dup) {
+            throw conflict(
+              "document.duplicate",
+              dup.id === documentId
+                ? "This version is identical to the current one."
+                : `This file was already uploaded as "${dup.title}".`,
+            );
+          }
+          const common = {
+            filename: input.filename,
+            type,
+            size: stored.size,
+            sha256: stored.sha256,
+            status: "queued" as const,
+            progress: 0,
+            errorCode: null,
+            errorMessage: null,
+            latestVersionId: versionId,
+          };
+          const doc = existing
+            ? await repo.updateDocument(documentId, common, tx)
+            : await repo.insertDocument(
+                {
+                  id: documentId,
+                  tenantId: input.tenantId,
+                  title: input.filename.replace(/\.[a-z0-9]{1,5}$/i, ""),
+                  tags: input.tags ?? [],
+                  uploadedBy: actor.userId,
+                  ...common,
+                },
+                tx,
+              );
+          await repo.insertVersion(
+            {
+              id: versionId,
+              documentId,
+              tenantId: input.tenantId,
+              version: await repo.nextVersionNumber(documentId, tx),
+              filename: input.filename,
+              type,
+              size: stored.size,
+              sha256: stored.sha256,
+              storageKey: key,
+              passwordEncrypted: input.password ? deps.secrets.seal(input.password) : null,
+            },
+            tx,
+          );
+          // The job is written in the same transaction as the rows: neither exists without the other.
+          await deps.queue.send(INGEST_JOB, { versionId }, { tenantId: input.tenantId, tx });
+          await deps.audit.record(
+            {
+              tenantId: input.tenantId,
+              actorUserId: actor.userId,
+              action: existing ? "document.version_uploaded" : "document.uploaded",
+              targetType: "document",
+              targetId: documentId,
+              data: { size: stored.size, type },
+            },
+            tx,
+          );
+          if (!doc) throw docNotFound();
+          return presentOne(doc, tx);
+        });
+        deps.events.publish(row);
+        return row;
+      } catch (err) {
+        await deps.storage.delete(key).catch(() => undefined);
+        throw err;
+      }
+    },
+
+    async list(
+      actor: Actor,
+      q: { tenantId: string; q?: string; status?: Document["status"]; limit: number; offset: number },
+    ) {
+      return database.scoped({ tenantId: q.tenantId, userId: actor.userId }, async (tx) => {
+        await deps.requireTenantRole(actor, q.tenantId, "member", tx);
+        const { rows, total } = await repo.list(q, tx);
+        return { items: await present(rows, tx), total };
+      });
+    },
+
+    async get(actor: Actor, id: string): Promise<Document> {
+      const row = await accessible(actor, id, "member");
+      return database.scoped({ tenantId: row.tenantId }, (tx) => presentOne(row, tx));
+    },
+
+    async update(actor: Actor, id: string, input: { title?: string; tags?: string[] }): Promise<Document> {
+      const row = await accessible(actor, id, "admin");
+      return database.scoped({ tenantId: row.tenantId }, async (tx) => {
+        const updated = await repo.updateDocument(id, input, tx);
+        if (!updated) throw docNotFound();
+        return presentOne(updated, tx);
+      });
+    },
+
+    /** Deletes the document, its versions, chunks and vectors, then its files. */
+    async remove(actor: Actor, id: string): Promise<void> {
+      const row = await accessible(actor, id, "admin");
+      await database.scoped({ tenantId: row.tenantId, userId: actor.userId }, async (tx) => {
+        await repo.deleteDocument(id, tx);
+        await deps.audit.record(
+          {
+            tenantId: row.tenantId,
+            actorUserId: actor.userId,
+            action: "document.deleted",
+            targetType: "document",
+            targetId: id,
+            data: { title: row.title },
+          },
+          tx,
+        );
+      });
+      await deps.storage.deletePrefix(`tenants/${row.tenantId}/documents/${id}/`);
+    },
+
+    /** Where the latest file of a document is stored (for download). */
+    async fileOf(actor: Actor, id: string): Promise<{ storageKey: string; filename: string; type: string }> {
+      const row = await accessible(actor, id, "member");
+      const version = row.latestVersionId
+        ? await database.scoped({ tenantId: row.tenantId }, (tx) => repo.findVersion(row.latestVersionId as string, tx))
+        : undefined;
+      if (!version) throw docNotFound();
+      return { storageKey: version.storageKey, filename: version.filename, type: version.type };
+    },
+
+    /** Queues a failed document again (the dead-letter "retry" button). */
+    async retry(actor: Actor, id: string): Promise<Document> {
+      const row = await accessible(actor, id, "admin");
+      if (row.status !== "failed" || !row.latestVersionId) {
+        throw conflict("document.busy", "Only a failed document can be retried.");
+      }
+      const versionId = row.latestVersionId;
+      const doc = await database.scoped({ tenantId: row.tenantId }, async (tx) => {
+        await repo.updateVersion(versionId, { status: "queued" }, tx);
+        const updated = await repo.updateDocument(
+          id,
+          { status: "queued", progress: 0, errorCode: null, errorMessage: null },
+          tx,
+        );
+        await deps.queue.send(INGEST_JOB, { versionId }, { tenantId: row.tenantId, tx });
+        if (!updated) throw docNotFound();
+        return presentOne(updated, tx);
+      });
+      deps.events.publish(doc);
+      return doc;
+    },
+
+    /** Ranked passages for a query in a tenant's documents (hybrid by default). */
+    async search(
+      actor: Actor,
+      q: {
+        tenantId: string;
+        q: string;
+        k: number;
+        mode: "hybrid" | "vector" | "keyword";
+        documentId?: string;
+        tag?: string;
+        from?: string;
+        to?: string;
+      },
+    ): Promise<{ items: Passage[]; tookMs: number }> {
+      const started = performance.now();
+      await database.scoped({ tenantId: q.tenantId, userId: actor.userId }, (tx) =>
+        deps.requireTenantRole(actor, q.tenantId, "member", tx),
+      );
+      const passages = await hybrid(
+        q.q,
+        {
+          tenantId: q.tenantId,
+          documentId: q.documentId,
+          tag: q.tag,
+          from: q.from ? new Date(q.from) : undefined,
+          to: q.to ? new Date(q.to) : undefined,
+        },
+        q.k,
+        q.mode,
+      );
+      return { items: passages, tookMs: Math.round((performance.now() - started) * 10) / 10 };
+    },
+
+    /** Queue counts, documents per tenant and status, recent failures (instance admins). */
+    async jobsOverview(actor: Actor) {
+      if (actor.apiKeyTenantId || (actor.role !== "owner" && actor.role !== "admin")) {
+        throw forbidden("Only instance administrators can see the job queues.");
+      }
+      const queues = (await deps.queue.stats([INGEST_JOB])).map((s) => ({
+        name: s.name,
+        queued: s.queuedCount,
+        active: s.activeCount,
+        failed: s.failedCount ?? 0,
+        total: s.totalCount,
+      }));
+      return database.scoped({ bypass: true }, async (tx) => {
+        const counts = await repo.statusCounts(tx);
+        const byTenant = new Map<
+          string,
+          { tenantId: string; tenantName: string; queued: number; processing: number; ready: number; failed: number }
+        >();
+        for (const c of counts) {
+          const t = byTenant.get(c.tenantId) ?? {
+            tenantId: c.tenantId,
+            tenantName: c.tenantName,
+            queued: 0,
+            processing: 0,
+            ready: 0,
+            failed: 0,
+          };
+          t[c.status] = c.n;
+          byTenant.set(c.tenantId, t);
+        }
+        return {
+          queues,
+          byTenant: [...byTenant.values()],
+          recentFailures: await present(await repo.recentFailures(20, tx), tx),
+        };
+      });
+    },
+
+    /** Re-reads a document and tells the sockets watching its tenant. */
+    publish,
+  };
+
+  /** The chat retriever: relevant passages only (vector-only hits need a minimum similarity). */
+  const retriever: Retriever = {
+    async retrieve(tenantId, query, opts): Promise<RetrievedPassage[]> {
+      const ranked = (await hybrid(query, { tenantId }, opts.k, "hybrid")) as (RankedPassage & {
+        similarity?: number;
+      })[];
+      return ranked
+        .filter((p) => p.keywordRank !== null || (p.similarity ?? 0) >= minSimilarity)
+        .map((p) => ({
+          id: p.chunkId,
+          title: p.documentTitle,
+          text: p.text,
+          ref: [p.documentTitle, p.page ? `p. ${p.page}` : "", p.headingPath].filter(Boolean).join(" · "),
+          score: p.score,
+          documentId: p.documentId,
+          page: p.page,
+        }));
+    },
+  };
+
+  return { ...service, retriever };
+}
+export type DocumentsService = ReturnType<typeof createDocumentsService>;
