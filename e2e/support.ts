@@ -11,6 +11,13 @@ export const texts = { en, ru };
 /** Git-ignored folder of screenshots a person can look through after a run. */
 export const SCREENSHOT_DIR = fileURLToPath(new URL("./screenshots/", import.meta.url));
 
+/**
+ * The instance owner that the foundation test creates in the first-run setup (01-foundation runs
+ * first), and the member it adds; later specs sign in with them.
+ */
+export const owner = { name: "Olga Owner", email: "owner@example.org", password: "owner-password-123" };
+export const member = { name: "Lena Petrova", email: "lena.petrova@example.org", password: "member-password-456" };
+
 /** Desktop size of the screenshots; the phone size of the mobile ones. */
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };

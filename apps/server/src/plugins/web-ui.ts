@@ -18,7 +18,10 @@ export async function registerWebUi(app: FastifyInstance, distDir = DEFAULT_DIST
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split("?")[0] ?? "";
     const isApi = path.startsWith("/api/") || path.startsWith("/v1/") || path.startsWith("/ws/");
-    if (hasBuild && request.method === "GET" && !isApi) {
+    // A missing asset (e.g. after a rebuild with new hashes) is a 404, not the app's HTML page,
+    // which the browser would fail to load as a script.
+    const isAsset = path.startsWith("/assets/") || /\.[a-z0-9]{1,5}$/i.test(path);
+    if (hasBuild && request.method === "GET" && !isApi && !isAsset) {
       return reply.type("text/html").sendFile("index.html");
     }
     return reply.status(404).send({

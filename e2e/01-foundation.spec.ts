@@ -1,5 +1,5 @@
 import { type BrowserContext, expect, type Page, test } from "@playwright/test";
-import { DESKTOP, PHONE, screenshot, texts } from "./support";
+import { DESKTOP, member, owner, PHONE, screenshot, texts } from "./support";
 
 /**
  * The foundation flow, as a new instance's owner lives it: first-run setup, signing in, a
@@ -12,8 +12,6 @@ import { DESKTOP, PHONE, screenshot, texts } from "./support";
 
 const { en, ru } = texts;
 
-const owner = { name: "Olga Owner", email: "owner@example.org", password: "owner-password-123" };
-const member = { name: "Lena Petrova", email: "lena.petrova@example.org", password: "member-password-456" };
 const TENANT = "Legal";
 
 /** The home page's heading for this person, in the dictionary's words. */
@@ -62,9 +60,11 @@ test.describe("foundation: setup, tenant, member, API key, languages", () => {
     await expect(page.getByTestId("nav-users")).toBeVisible();
     await screenshot(page, "02-home");
 
-    // Setup is over: its page now sends people to the sign-in page, which sees the session.
+    // Setup is over: its page sends someone signed in home, and the sign-in page sees the session.
     await page.goto("/setup");
-    await expect(page).toHaveURL(/\/login$/);
+    await expect(page).toHaveURL(/\/$/);
+    await expect(page.getByRole("heading", { name: greeting(en, owner.name) })).toBeVisible();
+    await page.goto("/login");
     await expect(page.getByText(en.auth.login.alreadySignedIn)).toBeVisible();
     await page.getByRole("link", { name: en.auth.login.continue }).click();
     await expect(page).toHaveURL(/\/$/);
