@@ -8,9 +8,9 @@ export const LOCAL_USE_MAX_INPUT_TOKENS = 128;
 export const LOCAL_USE_MODEL = "universal-sentence-encoder-lite-en";
 
 export interface LocalUseEmbedderOptions {
-  /** Worker threads, each holding its own copy of the model (~60 MB); see defaultLocalWorkers(). */
+  /** Worker threads, each with its own copy of the model (~200 MB RSS each); see defaultLocalWorkers(). */
   workers?: number;
-  /** Texts per model call; bigger batches amortise the call, smaller ones keep queries waiting less. */
+  /** Texts per model call; a query waits behind at most one batch of another request. */
   batchSize?: number;
   /** Another worker speaking use-worker.mjs's protocol (tests wrap the real one to crash it on demand). */
   workerUrl?: URL;
@@ -43,14 +43,20 @@ export interface LocalUseEmbedder extends Embedder {
 
 /**
  * One worker per core beyond the first, at most 2: the first core stays with the API (so a
- * 2-core machine runs 1 worker), and each worker costs another copy of the model in memory.
+ * 2-core machine runs 1 worker). Measured on 2 cores, a second worker did not raise throughput
+ * reliably (texts per CPU-second are the same; wall-clock gains only when a core is idle) and
+ * cost ~190 MB more.
  */
 export function defaultLocalWorkers(cores = availableParallelism()): number {
   return Math.max(1, Math.min(2, cores - 1));
 }
 
-/** Measured best on a 2-core machine (bench/embeddings-throughput.ts); larger batches gain nothing. */
-export const DEFAULT_LOCAL_BATCH_SIZE = 16;
+/**
+ * From bench/embeddings-throughput.ts: texts per CPU-second are flat from 8 texts per call up
+ * (batches of 1 are ~15% slower), while bigger batches grow the WebAssembly heap (it never shrinks:
+ * ~310 MB peak RSS at 8, ~510 MB at 64) and make a query wait longer behind an ingestion batch.
+ */
+export const DEFAULT_LOCAL_BATCH_SIZE = 8;
 
 type WorkerMessage =
   | { type: "ready"; loadMs: number; backend: string; simd: boolean }

@@ -26,6 +26,9 @@ const maxInputTokens = Number(workerData?.maxInputTokens ?? 128);
 
 async function load() {
   const started = performance.now();
+  // initModel() starts the WebAssembly backend and the model load together, and the load creates
+  // tensors: on a busy machine it then fails with "Backend 'wasm' has not yet been initialized".
+  await core.ready();
   // modelSource reads model.json, the weight shards and vocab.json through file:// URLs next to
   // the package; a bare initModel() would fetch them from tfhub.dev instead.
   const model = await embeddings.initModel(modelPackage.modelSource);
