@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Embedder, fakeEmbedder } from "../src/infra/embeddings";
 import { backends } from "./backends";
@@ -60,17 +62,27 @@ describe.each(backends)("ingestion queue on $name", (backend) => {
 
   it("a question asked mid-reindex sees the old version, never a mix or nothing", async () => {
     const tenant = await t.createTenant(owner, "Reindex Dept");
-    const v1 = "# Canteen\n\n## Hours\n\nThe canteen opens at noon on weekdays.\n\n## Menu\n\nSoup and salad every day.";
+    const v1 =
+      "# Canteen\n\n## Hours\n\nThe canteen opens at noon on weekdays.\n\n## Menu\n\nSoup and salad every day.";
     const doc = (await upload(t, owner, tenant.id, "canteen.md", v1)).json();
     await waitForDocument(t, owner, doc.id);
     const search = async () =>
-      (await t.app.inject({ url: `/api/v1/search?tenantId=${tenant.id}&q=canteen+opens+soup&mode=keyword&k=10`, headers: owner })).json()
-        .items as { text: string }[];
+      (
+        await t.app.inject({
+          url: `/api/v1/search?tenantId=${tenant.id}&q=canteen+opens+soup&mode=keyword&k=10`,
+          headers: owner,
+        })
+      ).json().items as { text: string }[];
 
     control.hold("eleven");
     const v2 = v1.replace("at noon", "at eleven").replace("Soup and salad", "Pasta and fish");
     const body = multipart({}, { name: "canteen.md", content: v2 });
-    const res = await t.app.inject({ method: "POST", url: `/api/v1/documents/${doc.id}/versions`, headers: { ...owner, ...body.headers }, payload: body.payload });
+    const res = await t.app.inject({
+      method: "POST",
+      url: `/api/v1/documents/${doc.id}/versions`,
+      headers: { ...owner, ...body.headers },
+      payload: body.payload,
+    });
     expect(res.statusCode).toBe(202);
     // Wait until the new version is mid-way: some of its chunks stored, the held one not yet.
     for (let i = 0; i < 100; i++) {
@@ -105,15 +117,49 @@ describe.each(backends)("ingestion queue on $name", (backend) => {
       const text = `# Report ${i}\n\n${Array.from({ length: 40 }, (_, j) => `## Part ${j}\n\nFinding ${i}-${j} about topic ${j * 3 + i}.`).join("\n\n")}`;
       backlog.push((await upload(t, owner, busy.id, `report-${i}.md`, text)).json().id);
     }
-    const single = (await upload(t, owner, quiet.id, "memo.md", "# Memo\n\nThe quiet department's only memo.")).json().id;
+    const single = (await upload(t, owner, quiet.id, "memo.md", "# Memo\n\nThe quiet department's only memo.")).json()
+      .id;
     const memo = await waitForDocument(t, owner, single, 60_000);
     expect(memo.status).toBe("ready");
     const states = await Promise.all(
-      backlog.map(async (id) => (await t.app.inject({ url: `/api/v1/documents/${id}`, headers: owner })).json().status as string),
+      backlog.map(
+        async (id) => (await t.app.inject({ url: `/api/v1/documents/${id}`, headers: owner })).json().status as string,
+      ),
     );
     // The memo finished while most of the other tenant's backlog was still waiting.
     expect(states.filter((s) => s !== "ready").length).toBeGreaterThanOrEqual(6);
     control.slow(0);
     for (const id of backlog) expect((await waitForDocument(t, owner, id, 60_000)).status).toBe("ready");
+  });
+});
+
+describe.each(backends)("encrypted PDFs on $name", (backend) => {
+  // ../shared beside the checkout holds the public eval files; absent in a user's clone.
+  const pdf = resolve(
+    import.meta.dirname,
+    "../../../../shared/evals/rag/documents/pdf/libreoffice-writer-password.pdf",
+  );
+  let t: TestApp;
+  afterAll(() => t?.close());
+
+  it.skipIf(!existsSync(pdf))("fail with a clear reason, then unlock with the password as a new version", async () => {
+    t = await startTestApp(backend, {}, { embedder: fakeEmbedder(512) }, { jobs: true });
+    const owner = await t.setupOwner();
+    const tenant = await t.createTenant(owner, "Secret Dept");
+    const content = readFileSync(pdf);
+    const doc = (await upload(t, owner, tenant.id, "locked.pdf", content)).json();
+    const failed = await waitForDocument(t, owner, doc.id);
+    expect(failed).toMatchObject({ status: "failed", errorCode: "document.encrypted" });
+    const body = multipart({ password: "openpassword" }, { name: "locked.pdf", content });
+    const res = await t.app.inject({
+      method: "POST",
+      url: `/api/v1/documents/${doc.id}/versions`,
+      headers: { ...owner, ...body.headers },
+      payload: body.payload,
+    });
+    expect(res.statusCode).toBe(202);
+    const ready = await waitForDocument(t, owner, doc.id);
+    expect(ready).toMatchObject({ status: "ready", version: 2 });
+    expect(ready.chunkCount).toBeGreaterThan(0);
   });
 });

@@ -76,3 +76,21 @@ export function formatCompactDateTime(iso: string | null | undefined, locale: st
     minute: "2-digit",
   }).format(date);
 }
+
+/** Formats a file size in the interface language's units ("0.8 kB", "14 kB", "1.8 MB"). */
+export function formatBytes(bytes: number | null | undefined, locale: string): string {
+  if (bytes === null || bytes === undefined || Number.isNaN(bytes)) return "—";
+  const units = ["kilobyte", "megabyte", "gigabyte"] as const;
+  let value = Math.max(0, bytes) / 1024;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return new Intl.NumberFormat(locale, {
+    style: "unit",
+    unit: units[unit],
+    unitDisplay: "short",
+    maximumFractionDigits: value >= 10 ? 0 : 1,
+  }).format(value);
+}

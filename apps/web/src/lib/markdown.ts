@@ -13,7 +13,7 @@ import sql from "highlight.js/lib/languages/sql";
 import typescript from "highlight.js/lib/languages/typescript";
 import xml from "highlight.js/lib/languages/xml";
 import yaml from "highlight.js/lib/languages/yaml";
-import { Marked, type Tokens } from "marked";
+import { Marked, type RendererExtension, type TokenizerExtension, type Tokens } from "marked";
 
 // Only the languages people ask about at work: each one costs bundle size, and code in any other
 // language is still shown, just not coloured.
@@ -50,7 +50,47 @@ export function highlightCode(code: string, language: string): string {
   return escapeHtml(code);
 }
 
+/** Attribute of an inline citation ("[2]" in an answer) button; its value is the source's number. */
+export const CITE_ATTRIBUTE = "data-cite";
+
+/** How the answer being rendered may cite: how many sources it has, and a button's accessible name. */
+export interface CitationOptions {
+  count: number;
+  label: (number: number) => string;
+}
+
 let copyLabel = "Copy";
+let citations: CitationOptions | undefined;
+
+/**
+ * "[2]" or "[1, 3]" in an answer, when those numbers are among its sources, becomes buttons that
+ * open the passages. Anything else in brackets (links, "[x]", numbers past the sources) stays text.
+ */
+const citationExtension: TokenizerExtension & RendererExtension = {
+  name: "citation",
+  level: "inline",
+  start(src) {
+    const index = src.search(/\[\d/);
+    return index < 0 ? undefined : index;
+  },
+  tokenizer(src) {
+    const match = /^\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\](?![(:])/.exec(src);
+    if (!match || !citations) return undefined;
+    const max = citations.count;
+    const numbers = (match[1] ?? "").split(",").map((part) => Number(part.trim()));
+    if (numbers.some((n) => n < 1 || n > max)) return undefined;
+    return { type: "citation", raw: match[0], numbers };
+  },
+  renderer(token) {
+    const label = citations?.label ?? String;
+    return (token.numbers as number[])
+      .map(
+        (n) =>
+          `<button type="button" class="citation" ${CITE_ATTRIBUTE}="${n}" aria-label="${escapeHtml(label(n))}">${n}</button>`,
+      )
+      .join("");
+  },
+};
 
 const marked = new Marked({
   gfm: true,
@@ -65,6 +105,7 @@ const marked = new Marked({
       );
     },
   },
+  extensions: [citationExtension],
 });
 
 let isHookInstalled = false;
@@ -81,10 +122,21 @@ function installLinkHook() {
   });
 }
 
+/** What rendering needs besides the text: the code copy button's label and the answer's citations. */
+export interface MarkdownOptions {
+  copyLabel: string;
+  citations?: CitationOptions;
+}
+
 /** Markdown to HTML, code blocks coloured with a copy button; NOT sanitized (renderMarkdown is). */
-export function markdownToHtml(source: string, options: { copyLabel: string }): string {
+export function markdownToHtml(source: string, options: MarkdownOptions): string {
   copyLabel = options.copyLabel;
-  return marked.parse(source, { async: false });
+  citations = options.citations;
+  try {
+    return marked.parse(source, { async: false });
+  } finally {
+    citations = undefined;
+  }
 }
 
 /**
@@ -92,7 +144,7 @@ export function markdownToHtml(source: string, options: { copyLabel: string }): 
  * markdown, code blocks coloured with a copy button, then DOMPurify removing scripts, event
  * handlers, styles and forms a model (or a prompt injection) may have written.
  */
-export function renderMarkdown(source: string, options: { copyLabel: string }): string {
+export function renderMarkdown(source: string, options: MarkdownOptions): string {
   installLinkHook();
   return DOMPurify.sanitize(markdownToHtml(source, options), {
     FORBID_TAGS: ["style", "form", "input", "textarea", "select", "iframe", "object", "embed"],

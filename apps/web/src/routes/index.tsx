@@ -4,6 +4,8 @@ import { PromptsPage } from "../features/assistants-admin/prompts-page";
 import { TenantAssistantsPage } from "../features/assistants-admin/tenant-assistants-page";
 import { LoginPage } from "../features/auth/login-page";
 import { ChatPage } from "../features/chat/chat-page";
+import { DocumentsPage } from "../features/documents/documents-page";
+import { JobsPage } from "../features/documents/jobs-page";
 import { FeedbackPage } from "../features/feedback/feedback-page";
 import { HomePage } from "../features/home/home-page";
 import { AppLayout, type RouteHandle } from "../features/layout/app-layout";
@@ -36,6 +38,7 @@ export const router = createBrowserRouter([
       { index: true, element: <HomePage /> },
       { path: "chat", element: <ChatPage />, handle: chatHandle },
       { path: "chat/:chatId", element: <ChatPage />, handle: chatHandle },
+      { path: "documents", element: <DocumentsPage /> },
       { path: "profile", element: <ProfilePage /> },
       {
         path: "admin/users",
@@ -82,6 +85,14 @@ export const router = createBrowserRouter([
         element: (
           <RequireInstanceAdmin>
             <RecordsPage />
+          </RequireInstanceAdmin>
+        ),
+      },
+      {
+        path: "admin/jobs",
+        element: (
+          <RequireInstanceAdmin>
+            <JobsPage />
           </RequireInstanceAdmin>
         ),
       },

@@ -131,6 +131,9 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   // Every pooled connection starts as the app role (a startup option, so no query can run before
   // it), so row-level security applies to all app queries.
   const pool = new pg.Pool({ connectionString: url, max: poolSize, options: `-c role=${APP_ROLE}` });
+  // An idle connection closed by the server (a restart, a failover) must not crash the process:
+  // the pool drops it and opens a new one on the next query.
+  pool.on("error", (err) => console.error("database: idle connection lost:", err.message));
   const runner: SqlRunner = {
     exec: async (text) => {
       await pool.query(text);

@@ -161,7 +161,10 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
       try {
         const row = await database.scoped({ tenantId: input.tenantId, userId: actor.userId }, async (tx) => {
           const dup = await repo.findBySha(input.tenantId, stored.sha256, tx);
-          if (dup) {
+          // The same bytes again as a new version are fine when the last attempt failed or a
+          // password now comes with them (an encrypted PDF being unlocked).
+          const retrying = dup?.id === documentId && (existing?.status === "failed" || Boolean(input.password));
+          if (dup && !retrying) {
             throw conflict(
               "document.duplicate",
               dup.id === documentId

@@ -1,4 +1,4 @@
-import { type HTMLAttributes, type ReactNode, useEffect, useId, useRef } from "react";
+import { type HTMLAttributes, type ReactNode, useEffect, useId, useLayoutEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { cn } from "../../lib/cn";
 import { Alert } from "./alert";
@@ -14,17 +14,27 @@ export interface DialogProps {
   children: ReactNode;
 }
 
+/** Form controls that take the first focus when no control of the dialog asked for it (autoFocus). */
+const FIRST_FIELD = "input:not([type=hidden]):not(:disabled), textarea:not(:disabled), select:not(:disabled)";
+
 /**
  * Modal built on the native <dialog> (focus trap, Escape, top layer for free). Its content mounts
  * only while open, so forms inside start fresh each time.
+ *
+ * The content mounts only after showModal(): React focuses `autoFocus` controls as they mount,
+ * which does nothing inside a closed dialog, and showModal() then focuses its first button (the
+ * close button). Mounted into the open dialog, the autoFocus control keeps the focus; without one,
+ * the first form field gets it.
  */
 export function Dialog({ open, onClose, title, description, size = "md", children }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const descriptionId = useId();
   const { t } = useTranslation();
+  const [isShown, setIsShown] = useState(false);
 
-  useEffect(() => {
+  // Layout effect: the content mounts in the same frame the dialog opens, without a flash.
+  useLayoutEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
     if (open && !dialog.open) {
@@ -34,7 +44,16 @@ export function Dialog({ open, onClose, title, description, size = "md", childre
       if (typeof dialog.close === "function") dialog.close();
       else dialog.removeAttribute("open");
     }
+    setIsShown(open);
   }, [open]);
+
+  useEffect(() => {
+    if (!isShown) return;
+    const dialog = ref.current;
+    const focused = document.activeElement;
+    if (!dialog || (focused !== dialog && dialog.contains(focused))) return;
+    dialog.querySelector<HTMLElement>(FIRST_FIELD)?.focus();
+  }, [isShown]);
 
   return (
     <dialog
@@ -55,7 +74,7 @@ export function Dialog({ open, onClose, title, description, size = "md", childre
         { sm: "max-w-sm", md: "max-w-lg", lg: "max-w-2xl" }[size],
       )}
     >
-      {open ? (
+      {open && isShown ? (
         <div className="flex max-h-[85vh] flex-col">
           <div className="flex items-start justify-between gap-4 px-5 pt-5">
             <div>

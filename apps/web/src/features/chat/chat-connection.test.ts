@@ -194,4 +194,46 @@ describe("chat connection", () => {
     expect(FakeSocket.all).toHaveLength(1);
     expect(connection.getSnapshot().status).toBe("idle");
   });
+
+  it("subscribes to a tenant's documents once ready, again after a reconnect, and passes their events on", async () => {
+    const TENANT = "00000000-0000-4000-8000-0000000000a1";
+    const { connection } = setup();
+    const seen: unknown[] = [];
+    connection.onDocument((document) => seen.push(document));
+    connection.start();
+    const unwatch = connection.watchTenant(TENANT);
+    // A second watcher (another component) shares the subscription.
+    const unwatchOther = connection.watchTenant(TENANT);
+    latest().server({ type: "ready", userId: "u" });
+    expect(latest().sent).toEqual([{ type: "subscribe", tenantId: TENANT, ref: `tenant:${TENANT}` }]);
+
+    latest().server({ type: "subscribed", tenantId: TENANT });
+    latest().server({ type: "document.updated", document: { id: "d1", tenantId: TENANT, progress: 40 } });
+    expect(seen).toEqual([{ id: "d1", tenantId: TENANT, progress: 40 }]);
+
+    latest().drop();
+    await vi.advanceTimersByTimeAsync(100);
+    latest().server({ type: "ready", userId: "u" });
+    expect(latest().sent).toEqual([{ type: "subscribe", tenantId: TENANT, ref: `tenant:${TENANT}` }]);
+
+    unwatch();
+    expect(latest().sent).toHaveLength(1);
+    unwatchOther();
+    expect(latest().sent.at(-1)).toEqual({ type: "unsubscribe", tenantId: TENANT });
+  });
+
+  it("keeps a refused document subscription quiet (the page polls instead)", () => {
+    const { connection } = setup();
+    const errors: unknown[] = [];
+    connection.onError((error) => errors.push(error));
+    connection.start();
+    latest().server({ type: "ready", userId: "u" });
+    connection.watchTenant("00000000-0000-4000-8000-0000000000b2");
+    latest().server({
+      type: "error",
+      ref: "tenant:00000000-0000-4000-8000-0000000000b2",
+      error: { code: "tenant.not_found", message: "No such tenant" },
+    });
+    expect(errors).toEqual([]);
+  });
 });

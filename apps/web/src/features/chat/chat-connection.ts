@@ -1,4 +1,4 @@
-import type { ClientEvent, Message } from "@atrium/contracts";
+import type { ClientEvent, Document, Message } from "@atrium/contracts";
 import { ApiError } from "../../lib/api-client";
 import type { ChatEvent } from "./chat-events";
 
@@ -52,6 +52,9 @@ export interface ChatConnectionOptions {
 /** Close code the server uses when the token is missing or refused. */
 const UNAUTHORIZED_CLOSE = 4401;
 
+/** Prefix of the refs of document subscriptions, so their refusals can be told apart. */
+const TENANT_REF = "tenant:";
+
 /** 0.5 s, 1 s, 2 s … up to 15 s, with jitter so many tabs don't reconnect in step after a restart. */
 export function defaultRetryDelay(attempt: number): number {
   const base = Math.min(15_000, 500 * 2 ** attempt);
@@ -66,7 +69,8 @@ function networkError(): ApiError {
  * One WebSocket to /ws/chat shared by the whole app (docs/CHAT-PROTOCOL.md). It authenticates with
  * the current access token, queues requests until the server is ready, reconnects with backoff
  * (renewing the token when the server refused it), and after every reconnect resumes each answer
- * that was streaming from the number of characters already received.
+ * that was streaming from the number of characters already received. It also carries the live
+ * status of documents being processed, for the tenants a page watches.
  */
 export function createChatConnection(options: ChatConnectionOptions) {
   const createSocket =
@@ -97,6 +101,9 @@ export function createChatConnection(options: ChatConnectionOptions) {
   const catchingUp = new Set<string>();
   const listeners = new Set<() => void>();
   const errorListeners = new Set<(error: ApiError) => void>();
+  /** Tenants whose document events are wanted: tenant id → how many watchers. */
+  const watchedTenants = new Map<string, number>();
+  const documentListeners = new Set<(document: Document) => void>();
 
   function publish(status: ConnectionStatus = snapshot.status) {
     snapshot = { status, live: new Set(live.keys()) };
@@ -116,6 +123,12 @@ export function createChatConnection(options: ChatConnectionOptions) {
     if (!socket || !isReady) return;
     const offset = options.receivedLength(chatId, messageId);
     socket.send(JSON.stringify({ type: "resume", messageId, offset: offset ?? 0 }));
+  }
+
+  /** Asks for a tenant's document events; the server forgets subscriptions with the socket. */
+  function subscribeTenant(tenantId: string) {
+    if (socket && isReady)
+      socket.send(JSON.stringify({ type: "subscribe", tenantId, ref: `${TENANT_REF}${tenantId}` }));
   }
 
   function rejectPending(error: ApiError) {
@@ -141,8 +154,12 @@ export function createChatConnection(options: ChatConnectionOptions) {
         publish("open");
         for (const data of queue.splice(0)) socket?.send(data);
         for (const [messageId, chatId] of live) resume(messageId, chatId);
+        for (const tenantId of watchedTenants.keys()) subscribeTenant(tenantId);
         return;
       }
+      case "document.updated":
+        for (const listener of documentListeners) listener(event.document as Document);
+        return;
       case "message.created": {
         const created = event as unknown as Extract<ChatEvent, { type: "message.created" }>;
         live.set(created.assistantMessage.id, created.chatId);
@@ -194,6 +211,8 @@ export function createChatConnection(options: ChatConnectionOptions) {
           request.reject(error);
           return;
         }
+        // A refused document subscription is not worth a message: the documents page polls anyway.
+        if (event.ref?.startsWith(TENANT_REF)) return;
         // Refused tokens are handled by the close that follows; the rest is worth telling.
         if (!error.code.startsWith("auth.")) for (const listener of errorListeners) listener(error);
         return;
@@ -306,6 +325,35 @@ export function createChatConnection(options: ChatConnectionOptions) {
       live.set(messageId, chatId);
       publish();
       resume(messageId, chatId);
+    },
+    /**
+     * Receives the document status changes of a tenant (upload processing progress) until the
+     * returned function is called; subscribes again after every reconnect.
+     */
+    watchTenant(tenantId: string): () => void {
+      const watchers = watchedTenants.get(tenantId) ?? 0;
+      watchedTenants.set(tenantId, watchers + 1);
+      if (watchers === 0) {
+        if (socket && isReady) subscribeTenant(tenantId);
+        else connect();
+      }
+      let isWatching = true;
+      return () => {
+        if (!isWatching) return;
+        isWatching = false;
+        const left = (watchedTenants.get(tenantId) ?? 1) - 1;
+        if (left > 0) {
+          watchedTenants.set(tenantId, left);
+          return;
+        }
+        watchedTenants.delete(tenantId);
+        if (socket && isReady) socket.send(JSON.stringify({ type: "unsubscribe", tenantId }));
+      };
+    },
+    /** Every document.updated event of the watched tenants. */
+    onDocument(listener: (document: Document) => void) {
+      documentListeners.add(listener);
+      return () => documentListeners.delete(listener);
     },
     /** Errors the server sent that no request is waiting for. */
     onError(listener: (error: ApiError) => void) {

@@ -115,7 +115,7 @@ export function ChatStart({
                   </button>
                 ))}
               </div>
-              <p className="mt-8 text-center text-xs text-fg-subtle">
+              <p className="mt-8 hidden text-center text-xs text-fg-subtle sm:block">
                 {t("chat.start.shortcutHint", { key: `${modifierKeyName()}+K` })}
               </p>
             </>

@@ -121,7 +121,15 @@ export function AssistantMessage({
       </div>
       <div className="min-w-0 flex-1">
         {message.content ? (
-          <MarkdownContent source={message.content} isStreaming={isStreaming && isLive} />
+          <MarkdownContent
+            source={message.content}
+            isStreaming={isStreaming && isLive}
+            citationCount={sources.length}
+            onCite={(number) => {
+              const source = sources[number - 1];
+              if (source) onOpenSource(source, number);
+            }}
+          />
         ) : isStreaming ? (
           <p className="flex items-center gap-2 py-1 text-sm text-fg-muted" data-testid="message-thinking">
             <span className="flex gap-1" aria-hidden="true">
@@ -176,6 +184,9 @@ export function AssistantMessage({
               >
                 <span className="font-semibold text-accent-text tabular-nums">{index + 1}</span>
                 <span className="truncate">{source.title ?? source.ref ?? t("chat.sources.untitled")}</span>
+                {typeof source.page === "number" ? (
+                  <span className="shrink-0 text-fg-subtle">{t("chat.sources.pageShort", { page: source.page })}</span>
+                ) : null}
               </button>
             ))}
           </div>

@@ -66,7 +66,8 @@ function connectionFor(queryClient: QueryClient): ChatConnection {
 /**
  * The live chat connection: opens it on first use (it then stays open while the person is signed
  * in, so answers keep streaming into the cache when they look at another page), and offers
- * send/stop/regenerate. `live` holds the answers streaming over it.
+ * send/stop/regenerate, and document status events of watched tenants. `live` holds the answers
+ * streaming over it.
  */
 export function useChatSocket() {
   const queryClient = useQueryClient();
@@ -107,6 +108,8 @@ export function useChatSocket() {
       },
       watch: connection.watch,
       onError: connection.onError,
+      watchTenant: connection.watchTenant,
+      onDocument: connection.onDocument,
     }),
     [connection, queryClient],
   );

@@ -1,6 +1,5 @@
-import type { ReactNode } from "react";
 import { Trans, useTranslation } from "react-i18next";
-import { Badge } from "../../components/ui/badge";
+import { Link } from "react-router";
 import { ButtonLink } from "../../components/ui/button";
 import { Card, CardBody, CardHeader } from "../../components/ui/card";
 import { EmptyState } from "../../components/ui/empty-state";
@@ -10,24 +9,6 @@ import { canManageTenant, isInstanceAdmin } from "../auth/permissions";
 import { useCurrentUser } from "../auth/use-current-user";
 import { modifierKeyName } from "../chat/shortcuts-help";
 import { useActiveTenant } from "../layout/active-tenant";
-
-function UpcomingFeature({ icon, title, description }: { icon: ReactNode; title: string; description: string }) {
-  const { t } = useTranslation();
-  return (
-    <div className="flex gap-4 rounded-lg border border-dashed border-line-strong p-4">
-      <div className="flex size-10 shrink-0 items-center justify-center rounded-lg bg-subtle text-fg-muted [&_svg]:size-5">
-        {icon}
-      </div>
-      <div className="min-w-0">
-        <div className="flex flex-wrap items-center gap-2">
-          <h3 className="text-sm font-semibold text-fg">{title}</h3>
-          <Badge tone="warning">{t("home.inDevelopment")}</Badge>
-        </div>
-        <p className="mt-1 text-sm text-fg-muted">{description}</p>
-      </div>
-    </div>
-  );
-}
 
 /** The main thing to do here: open the chat. */
 function ChatCallToAction() {
@@ -41,7 +22,12 @@ function ChatCallToAction() {
         <div className="min-w-0 flex-1">
           <h2 className="text-base font-semibold text-fg">{t("home.chat.title")}</h2>
           <p className="mt-1 text-sm text-fg-muted">
-            {t("home.chat.description", { key: `${modifierKeyName()}+Shift+O` })}
+            {t("home.chat.description")}
+            {/* Phones have no keyboard shortcuts to offer. */}
+            <span className="hidden sm:inline" data-testid="home-chat-shortcut">
+              {" "}
+              {t("home.chat.shortcut", { key: `${modifierKeyName()}+Shift+O` })}
+            </span>
           </p>
         </div>
         <ButtonLink to="/chat" variant="primary" data-testid="home-chat">
@@ -54,8 +40,8 @@ function ChatCallToAction() {
 }
 
 /**
- * Start page: the way into the chat, which department the person is working in, what they can do
- * today, and what is being built. No invented numbers: only what the server told us.
+ * Start page: the way into the chat, which department the person is working in, and what they can
+ * do here. No invented numbers: only what the server told us.
  */
 export function HomePage() {
   const { t } = useTranslation();
@@ -129,6 +115,14 @@ export function HomePage() {
                 <MessageIcon className="size-4 shrink-0 text-fg-subtle" />
                 {t("home.today.chat")}
               </li>
+              {active ? (
+                <li className="flex items-center gap-2">
+                  <FileTextIcon className="size-4 shrink-0 text-fg-subtle" />
+                  <Link to="/documents" className="hover:text-fg hover:underline" data-testid="home-documents">
+                    {canManageTenant(me, active.tenantId) ? t("home.today.documents") : t("home.today.documentsMember")}
+                  </Link>
+                </li>
+              ) : null}
               <li className="flex items-center gap-2">
                 <KeyIcon className="size-4 shrink-0 text-fg-subtle" />
                 {t("home.today.apiKeys")}
@@ -148,20 +142,6 @@ export function HomePage() {
           </CardBody>
         </Card>
       </div>
-
-      <section className="mt-8" aria-labelledby="coming-heading">
-        <h2 id="coming-heading" className="mb-1 text-base font-semibold text-fg">
-          {t("home.coming.title")}
-        </h2>
-        <p className="mb-4 text-sm text-fg-muted">{t("home.coming.description")}</p>
-        <div className="grid gap-4 md:grid-cols-2">
-          <UpcomingFeature
-            icon={<FileTextIcon />}
-            title={t("nav.documents")}
-            description={t("home.coming.documents")}
-          />
-        </div>
-      </section>
     </>
   );
 }

@@ -1,13 +1,13 @@
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { NavLink } from "react-router";
-import { Badge } from "../../components/ui/badge";
 import {
   ActivityIcon,
   BuildingIcon,
   FileTextIcon,
   HeartIcon,
   HomeIcon,
+  LayersIcon,
   LogOutIcon,
   MessageIcon,
   ServerIcon,
@@ -55,21 +55,6 @@ function NavItem({
   );
 }
 
-/** A feature that is being built: listed so people know it's coming, but not clickable. */
-function UpcomingItem({ icon, children }: { icon: ReactNode; children: ReactNode }) {
-  const { t } = useTranslation();
-  return (
-    <div
-      aria-disabled="true"
-      className="flex items-center gap-3 rounded-lg px-3 py-2 text-sm font-medium text-fg-subtle [&_svg]:size-4 [&_svg]:shrink-0"
-    >
-      {icon}
-      <span className="flex-1 truncate">{children}</span>
-      <Badge>{t("common.soon")}</Badge>
-    </div>
-  );
-}
-
 function NavSection({ title, children }: { title: string; children: ReactNode }) {
   return (
     <div className="flex flex-col gap-0.5">
@@ -80,9 +65,10 @@ function NavSection({ title, children }: { title: string; children: ReactNode })
 }
 
 /**
- * Main navigation, Chat first. Admin entries appear only for people who can use them: instance
- * admins see the Administration section; department admins see their department's members,
- * assistants, feedback and request records.
+ * Main navigation, Chat first. The active department's section lists its documents for everyone
+ * in it; admin entries appear only for people who can use them: instance admins see the
+ * Administration section; department admins see their department's members, assistants, feedback
+ * and request records.
  */
 export function Sidebar({ className }: { className?: string }) {
   const { t } = useTranslation();
@@ -105,27 +91,33 @@ export function Sidebar({ className }: { className?: string }) {
           <NavItem to="/" end icon={<HomeIcon />} testId="nav-home">
             {t("nav.home")}
           </NavItem>
-          <UpcomingItem icon={<FileTextIcon />}>{t("nav.documents")}</UpcomingItem>
         </div>
 
-        {active && canManageActive ? (
+        {active ? (
           <NavSection title={active.tenantName}>
-            <NavItem to={`/tenants/${active.tenantId}`} end icon={<ShieldIcon />} testId="nav-members">
-              {t("nav.members")}
+            <NavItem to="/documents" icon={<FileTextIcon />} testId="nav-documents">
+              {t("nav.documents")}
             </NavItem>
-            <NavItem
-              to={`/tenants/${active.tenantId}/assistants`}
-              icon={<SparklesIcon />}
-              testId="nav-tenant-assistants"
-            >
-              {t("nav.assistants")}
-            </NavItem>
-            <NavItem to={`/tenants/${active.tenantId}/feedback`} icon={<HeartIcon />} testId="nav-feedback">
-              {t("nav.feedback")}
-            </NavItem>
-            <NavItem to={`/tenants/${active.tenantId}/records`} icon={<ActivityIcon />} testId="nav-tenant-records">
-              {t("nav.records")}
-            </NavItem>
+            {canManageActive ? (
+              <>
+                <NavItem to={`/tenants/${active.tenantId}`} end icon={<ShieldIcon />} testId="nav-members">
+                  {t("nav.members")}
+                </NavItem>
+                <NavItem
+                  to={`/tenants/${active.tenantId}/assistants`}
+                  icon={<SparklesIcon />}
+                  testId="nav-tenant-assistants"
+                >
+                  {t("nav.assistants")}
+                </NavItem>
+                <NavItem to={`/tenants/${active.tenantId}/feedback`} icon={<HeartIcon />} testId="nav-feedback">
+                  {t("nav.feedback")}
+                </NavItem>
+                <NavItem to={`/tenants/${active.tenantId}/records`} icon={<ActivityIcon />} testId="nav-tenant-records">
+                  {t("nav.records")}
+                </NavItem>
+              </>
+            ) : null}
           </NavSection>
         ) : null}
 
@@ -138,13 +130,16 @@ export function Sidebar({ className }: { className?: string }) {
               {t("nav.tenants")}
             </NavItem>
             <NavItem to="/admin/assistants" icon={<SparklesIcon />} testId="nav-assistants">
-              {t("nav.assistants")}
+              {t("nav.allAssistants")}
             </NavItem>
             <NavItem to="/admin/providers" icon={<ServerIcon />} testId="nav-providers">
               {t("nav.providers")}
             </NavItem>
             <NavItem to="/admin/records" icon={<ActivityIcon />} testId="nav-records">
-              {t("nav.records")}
+              {t("nav.allRecords")}
+            </NavItem>
+            <NavItem to="/admin/jobs" icon={<LayersIcon />} testId="nav-jobs">
+              {t("nav.jobs")}
             </NavItem>
           </NavSection>
         ) : null}
@@ -160,8 +155,12 @@ export function Sidebar({ className }: { className?: string }) {
           {initials(me.name)}
         </span>
         <div className="min-w-0 flex-1">
-          <p className="truncate text-sm font-medium text-fg">{me.name}</p>
-          <p className="truncate text-xs text-fg-muted">{me.email}</p>
+          <p className="truncate text-sm font-medium text-fg" title={me.name}>
+            {me.name}
+          </p>
+          <p className="truncate text-xs text-fg-muted" title={me.email}>
+            {me.email}
+          </p>
         </div>
         <button
           type="button"

@@ -8,13 +8,17 @@ import { Field } from "../../components/ui/field";
 import { Input } from "../../components/ui/input";
 import { FullPageSpinner } from "../../components/ui/spinner";
 import { useFormErrors, validateWith } from "../../i18n/errors";
+import { useHasSession } from "../../lib/auth-store";
 import { AuthShell } from "../auth/auth-shell";
 import { useSetup, useSetupStatus } from "./api";
 
 /** Errors about one field, shown beside it instead of above the button. */
 const CODE_FIELDS = { "user.email_taken": "email" } as const;
 
-/** First-run page: creates the instance owner, then opens the app signed in as them. */
+/**
+ * First-run page: creates the instance owner, then opens the app signed in as them. Someone
+ * already signed in has nothing to set up and goes home.
+ */
 export function SetupPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
@@ -22,7 +26,9 @@ export function SetupPage() {
   const setup = useSetup();
   const errors = useFormErrors(CODE_FIELDS);
   const [values, setValues] = useState({ name: "", email: "", password: "" });
+  const hasSession = useHasSession();
 
+  if (hasSession) return <Navigate to="/" replace />;
   if (status.isPending) return <FullPageSpinner />;
   if (status.data && !status.data.needsSetup && !setup.isSuccess) return <Navigate to="/login" replace />;
 

@@ -110,8 +110,8 @@ export function MembersTable({ tenantId }: { tenantId: string }) {
                         value={isChanging && changeRole.variables ? changeRole.variables.role : member.role}
                         disabled={isChanging}
                         onChange={(event) => onRoleChange(member, event.target.value as TenantRole)}
-                        wrapperClassName="w-36"
-                        className="h-8"
+                        wrapperClassName="w-fit"
+                        className="h-8 w-auto"
                       >
                         <option value="member">{t("roles.member")}</option>
                         <option value="admin">{t("roles.admin")}</option>
