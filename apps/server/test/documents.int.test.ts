@@ -84,6 +84,22 @@ describe.each(backends)("documents on $name", (backend) => {
     expect(none.content).toMatch(/could not find/i);
   });
 
+  it("filters search by document, tag and date", async () => {
+    const a = (await upload(t, owner, tenant.id, "alpha.md", "# Alpha\n\nThe walrus guide covers feeding.", { tags: "zoo,guide" })).json();
+    const b = (await upload(t, owner, tenant.id, "beta.md", "# Beta\n\nA walrus census for the harbour.")).json();
+    await waitForDocument(t, owner, a.id);
+    await waitForDocument(t, owner, b.id);
+    const q = async (extra: string) =>
+      (await t.app.inject({ url: `/api/v1/search?tenantId=${tenant.id}&q=walrus&mode=keyword${extra}`, headers: owner })).json().items as {
+        documentId: string;
+      }[];
+    expect(new Set((await q("")).map((p) => p.documentId))).toEqual(new Set([a.id, b.id]));
+    expect((await q(`&documentId=${b.id}`)).map((p) => p.documentId)).toEqual([b.id]);
+    expect((await q("&tag=zoo")).map((p) => p.documentId)).toEqual([a.id]);
+    expect(await q(`&from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).toEqual([]);
+    expect((await q(`&to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).length).toBe(2);
+  });
+
   it("detects a duplicate upload in the same tenant", async () => {
     const res = await upload(t, owner, tenant.id, "copy.md", HANDBOOK);
     expect(res.statusCode).toBe(409);
