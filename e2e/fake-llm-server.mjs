@@ -7,6 +7,10 @@
 //   contains "fail" → HTTP 500 (the app retries per LLM_RETRY_ATTEMPTS, then shows an error);
 //   contains "slow" → a word every 150 ms for about a minute (time to press Stop or reload); it
 //                     stops writing as soon as the client disconnects;
+//   contains "Passages:" (the documents assistant's answer prompt, "Passages:\n[1] ...\n\nQuestion:
+//                     ...") → the sentence of passage [1] sharing most words with the question,
+//                     then " [1]", in a few chunks (see passagesAnswer); "fail" and "slow" count
+//                     only in its question, never in the passages' text;
 //   anything else   → DEFAULT_ANSWER (a heading, a list, a python code block) in 10 chunks 30 ms apart.
 // GET /_fake/status reports what it served, so a test can check that a stopped answer really closed
 // the connection to the model. Every loop ends by itself; it only listens on 127.0.0.1.
@@ -57,12 +61,65 @@ function lastUserText(messages) {
   return "";
 }
 
-/** What a request asks for: "fail", "slow" or "default". */
+/** The words of a text, lower-cased (letters and digits of any script). */
+function wordsOf(text) {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/**
+ * The parts of a documents answer prompt ("Passages:\n[1] Title: text\n\n[2] ...\n\nQuestion: q"):
+ * the first passage's text (without its title) and the question; undefined for any other message.
+ */
+export function parsePassagesPrompt(text) {
+  const start = text.indexOf("Passages:");
+  if (start < 0) return undefined;
+  const questionAt = text.lastIndexOf("\nQuestion:");
+  const question = questionAt > start ? text.slice(questionAt + "\nQuestion:".length).trim() : "";
+  const passages = text.slice(start + "Passages:".length, questionAt > start ? questionAt : undefined);
+  const first = passages.match(/\[1\]\s*([\s\S]*?)(?=\n\s*\[2\]\s|$)/)?.[1]?.trim() ?? "";
+  // The app writes "[1] Title: text": the title (up to the first ": " of the first line) is not quoted.
+  return { firstPassage: first.replace(/^[^\n.!?]{1,200}?: /, ""), question };
+}
+
+/**
+ * The answer to a documents prompt: the sentence (or line) of passage [1] that shares most distinct
+ * words with the question (the first of equals), then " [1]". Deterministic.
+ */
+export function passagesAnswer(text) {
+  const parsed = parsePassagesPrompt(text);
+  if (!parsed?.firstPassage) return "I could not find this in the passages.";
+  const asked = new Set(wordsOf(parsed.question));
+  const sentences = parsed.firstPassage
+    .split(/\n+|(?<=[.!?])\s+/)
+    .map((sentence) => sentence.trim())
+    .filter(Boolean);
+  let best = sentences[0] ?? parsed.firstPassage;
+  let bestScore = -1;
+  for (const sentence of sentences) {
+    const score = new Set(wordsOf(sentence).filter((word) => asked.has(word))).size;
+    if (score > bestScore) [best, bestScore] = [sentence, score];
+  }
+  return `${best} [1]`;
+}
+
+/** A text cut into about `count` chunks at spaces, which joined give the text back. */
+function chunksOf(text, count) {
+  const words = text.split(/(?<= )/);
+  const size = Math.max(1, Math.ceil(words.length / count));
+  const chunks = [];
+  for (let i = 0; i < words.length; i += size) chunks.push(words.slice(i, i + size).join(""));
+  return chunks;
+}
+
+/** What a request asks for: "fail", "slow", "passages" or "default". */
 function behaviourOf(body) {
-  const text = lastUserText(body?.messages).toLowerCase();
-  if (text.includes("fail")) return "fail";
-  if (text.includes("slow")) return "slow";
-  return "default";
+  const text = lastUserText(body?.messages);
+  const passages = parsePassagesPrompt(text);
+  // In a documents prompt only the question asks: the documents' own words never do.
+  const asked = (passages ? passages.question : text).toLowerCase();
+  if (asked.includes("fail")) return "fail";
+  if (asked.includes("slow")) return "slow";
+  return passages ? "passages" : "default";
 }
 
 /** A rough, deterministic prompt size: one token per 4 characters. */
@@ -138,11 +195,15 @@ export async function startFakeLlmServer({ port = DEFAULT_PORT, host = "127.0.0.
     }
 
     const pieces =
-      behaviour === "slow" ? Array.from({ length: SLOW_WORDS }, (_, n) => slowWord(n)) : [...DEFAULT_ANSWER];
+      behaviour === "slow"
+        ? Array.from({ length: SLOW_WORDS }, (_, n) => slowWord(n))
+        : behaviour === "passages"
+          ? chunksOf(passagesAnswer(lastUserText(body?.messages)), 4)
+          : [...DEFAULT_ANSWER];
     const delay = behaviour === "slow" ? SLOW_WORD_DELAY_MS : CHUNK_DELAY_MS;
     const usage = {
       prompt_tokens: promptTokens(body),
-      completion_tokens: behaviour === "slow" ? pieces.length : DEFAULT_ANSWER_TOKENS,
+      completion_tokens: behaviour === "default" ? DEFAULT_ANSWER_TOKENS : pieces.length,
     };
     usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
 
