@@ -233,6 +233,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     audit: repos.audit,
     requireTenantRole,
     maxUploadBytes: config.UPLOAD_MAX_BYTES,
+    englishOnlyEmbeddings: !overrides.embedder && !config.EMBEDDINGS_BASE_URL,
   });
   const ingest = createIngestHandler({
     database,

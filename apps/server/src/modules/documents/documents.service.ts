@@ -35,6 +35,11 @@ export interface DocumentsServiceDeps {
   maxUploadBytes: number;
   /** Vector-only hits below this cosine similarity are not "relevant" for answers. */
   minSimilarity?: number;
+  /**
+   * The embedding model understands English only (the local Universal Sentence Encoder): for
+   * queries in other scripts its vectors are noise, so hybrid search uses full text there.
+   */
+  englishOnlyEmbeddings?: boolean;
 }
 
 const docNotFound = () => notFound("document.not_found", "No such document.");
@@ -87,6 +92,11 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
     mode: "hybrid" | "vector" | "keyword",
   ): Promise<RankedPassage[]> {
     const pool = Math.max(50, k * 5);
+    if (mode === "hybrid" && deps.englishOnlyEmbeddings && tsConfigFor(query) !== "english") {
+      // Full text first; vectors only when the words find nothing at all.
+      const keywordOnly = await hybrid(query, filter, k, "keyword");
+      return keywordOnly.length > 0 ? keywordOnly : hybrid(query, filter, k, "vector");
+    }
     const [embedding] = mode === "keyword" ? [undefined] : await deps.embedder.embed([query]);
     return database.scoped({ tenantId: filter.tenantId }, async (tx) => {
       const vector = embedding ? await deps.retrieval.vectorCandidates(embedding, filter, pool, tx) : [];
