@@ -29,7 +29,7 @@
  *   --src=DIR                    benchmark another copy of apps/server/src (to try a change)
  *   --tag=NAME                   suffix for the result file
  */
-import { type ChildProcess, fork } from "node:child_process";
+import { type ChildProcess, execFileSync, fork } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join, resolve } from "node:path";
@@ -482,6 +482,24 @@ function machine() {
   };
 }
 
+/** Which code was measured: the commit, and whether the server sources differ from it. */
+function codeVersion() {
+  const git = (...a: string[]) => {
+    try {
+      return execFileSync("git", a, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    } catch {
+      return "";
+    }
+  };
+  return {
+    commit: git("rev-parse", "--short", "HEAD"),
+    src: opts.src ? resolve(opts.src) : "apps/server/src",
+    uncommittedServerFiles: opts.src
+      ? null
+      : git("status", "--porcelain", "apps/server").split("\n").filter(Boolean).length,
+  };
+}
+
 function better(a: RunResult, b: RunResult): RunResult {
   if (a.done.p99 !== b.done.p99) return a.done.p99 < b.done.p99 ? a : b;
   return a.done.p50 <= b.done.p50 ? a : b;
@@ -621,6 +639,7 @@ async function main() {
           command: `npx tsx bench/chat-overhead.ts ${process.argv.slice(2).join(" ")}`.trim(),
           options: opts,
           machine: m,
+          code: codeVersion(),
           loadavgAtEnd: os.loadavg().map((x) => round(x, 2)),
           server: { backend: server.ready.backend, setupMs: server.ready.setupMs },
           summary: summary.map((s) => ({ mode: s.mode, sessions: s.sessions, best: s.best.run })),
