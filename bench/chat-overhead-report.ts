@@ -21,7 +21,7 @@ interface Run {
 }
 interface Result {
   options: { backend: string; rate: number; duration: number; repeat: number; src?: string };
-  code?: { commit: string; src: string };
+  code?: { commit?: string; src: string; label?: string | null };
   machine: { cpus: number; node: string; loadavgAtStart: number[] };
   loadavgAtEnd: number[];
   summary: { mode: string; sessions: number; best: number }[];
@@ -51,6 +51,6 @@ console.log();
 for (const file of files) {
   const r = JSON.parse(readFileSync(file, "utf8")) as Result;
   console.log(
-    `- ${file}: ${r.options.backend}, code ${r.code?.commit ?? "?"} ${r.code?.src ?? r.options.src ?? "apps/server/src"}, ${r.machine.cpus} cores, Node ${r.machine.node}, load average ${r.machine.loadavgAtStart.join(" ")} at start, ${r.loadavgAtEnd.join(" ")} at end`,
+    `- ${file}: ${r.options.backend}, code ${r.code?.label ?? r.code?.commit ?? "?"} (${r.code?.src ?? r.options.src ?? "apps/server/src"}), ${r.machine.cpus} cores, Node ${r.machine.node}, load average ${r.machine.loadavgAtStart.join(" ")} at start, ${r.loadavgAtEnd.join(" ")} at end`,
   );
 }

@@ -28,6 +28,7 @@
  *   --cpu-prof                   write a V8 CPU profile of the server to bench/results/prof/
  *   --src=DIR                    benchmark another copy of apps/server/src (to try a change)
  *   --tag=NAME                   suffix for the result file
+ *   --label=TEXT                 what the measured code is (recorded in the result file)
  */
 import { type ChildProcess, execFileSync, fork } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -58,6 +59,7 @@ const opts = {
   cpuProf: args.has("cpu-prof"),
   src: args.get("src"),
   tag: args.get("tag"),
+  label: args.get("label"),
 };
 if (!["embedded", "postgres"].includes(opts.backend)) throw new Error("--backend must be embedded or postgres");
 if (opts.modes.some((m) => m !== "open" && m !== "closed")) throw new Error("--modes: open and/or closed");
@@ -65,10 +67,13 @@ if (opts.duration <= 0 || opts.rate <= 0 || opts.repeat < 1) throw new Error("--
 
 /* ---------------------------------------------------------------- the server child */
 
+/** A request without its id (distributes over the union, unlike Omit). */
+type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
+
 interface ServerHandle {
   child: ChildProcess;
   ready: ServerReady;
-  call<T>(req: Omit<ServerRequest, "id">): Promise<T>;
+  call<T>(req: WithoutId<ServerRequest>): Promise<T>;
 }
 
 async function startServer(): Promise<ServerHandle> {
@@ -122,7 +127,7 @@ async function startServer(): Promise<ServerHandle> {
   return {
     child,
     ready,
-    call: <T>(req: Omit<ServerRequest, "id">) =>
+    call: <T>(req: WithoutId<ServerRequest>) =>
       new Promise<T>((res, rej) => {
         const id = nextId++;
         pending.set(id, { resolve: res as (v: unknown) => void, reject: rej });
@@ -482,7 +487,7 @@ function machine() {
   };
 }
 
-/** Which code was measured: the commit, and whether the server sources differ from it. */
+/** Which code was measured: the repository's commit, or the copy given with --src (and --label). */
 function codeVersion() {
   const git = (...a: string[]) => {
     try {
@@ -491,12 +496,13 @@ function codeVersion() {
       return "";
     }
   };
+  if (opts.src)
+    return { src: resolve(opts.src), label: opts.label ?? null, repoHead: git("rev-parse", "--short", "HEAD") };
   return {
+    src: "apps/server/src",
+    label: opts.label ?? null,
     commit: git("rev-parse", "--short", "HEAD"),
-    src: opts.src ? resolve(opts.src) : "apps/server/src",
-    uncommittedServerFiles: opts.src
-      ? null
-      : git("status", "--porcelain", "apps/server").split("\n").filter(Boolean).length,
+    uncommittedServerFiles: git("status", "--porcelain", "apps/server").split("\n").filter(Boolean).length,
   };
 }
 

@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
+import type { InjectOptions } from "fastify";
 import pg from "pg";
 import { createFreshPostgresDatabase } from "./lib";
 
@@ -199,7 +200,7 @@ async function main() {
   const app = await buildApp(container);
   await app.ready();
 
-  const inject = async (opts: Parameters<typeof app.inject>[0], what: string) => {
+  const inject = async (opts: InjectOptions, what: string) => {
     const res = await app.inject(opts);
     if (res.statusCode >= 300) throw new Error(`${what}: ${res.statusCode} ${res.body}`);
     return res.json() as Record<string, unknown>;

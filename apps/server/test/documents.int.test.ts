@@ -85,12 +85,21 @@ describe.each(backends)("documents on $name", (backend) => {
   });
 
   it("filters search by document, tag and date", async () => {
-    const a = (await upload(t, owner, tenant.id, "alpha.md", "# Alpha\n\nThe walrus guide covers feeding.", { tags: "zoo,guide" })).json();
+    const a = (
+      await upload(t, owner, tenant.id, "alpha.md", "# Alpha\n\nThe walrus guide covers feeding.", {
+        tags: "zoo,guide",
+      })
+    ).json();
     const b = (await upload(t, owner, tenant.id, "beta.md", "# Beta\n\nA walrus census for the harbour.")).json();
     await waitForDocument(t, owner, a.id);
     await waitForDocument(t, owner, b.id);
     const q = async (extra: string) =>
-      (await t.app.inject({ url: `/api/v1/search?tenantId=${tenant.id}&q=walrus&mode=keyword${extra}`, headers: owner })).json().items as {
+      (
+        await t.app.inject({
+          url: `/api/v1/search?tenantId=${tenant.id}&q=walrus&mode=keyword${extra}`,
+          headers: owner,
+        })
+      ).json().items as {
         documentId: string;
       }[];
     expect(new Set((await q("")).map((p) => p.documentId))).toEqual(new Set([a.id, b.id]));

@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type { WebSocket } from "ws";
 import { AppError } from "../../lib/errors";
 import type { Actor, Authenticator } from "../../plugins/auth";
+import type { MessageRow } from "./chats.repository";
 import type { ChatsService, SendResult } from "./chats.service";
 import { userFacingError } from "./chats.service";
 import type { GenerationHub } from "./generation-hub";
@@ -75,7 +76,8 @@ export async function registerChatSocket(app: FastifyInstance, opts: ChatSocketO
             return;
           }
           watching.delete(messageId);
-          void sendFinal(messageId, chatId, who);
+          if (ev.final) emitFinal(ev.final, chatId);
+          else void sendFinal(messageId, chatId, who);
         },
         offset,
       );
@@ -84,7 +86,11 @@ export async function registerChatSocket(app: FastifyInstance, opts: ChatSocketO
     };
 
     const sendFinal = async (messageId: string, chatId: string, who: Actor) => {
-      const row = await opts.chats.watchable(who, messageId);
+      emitFinal(await opts.chats.watchable(who, messageId), chatId);
+    };
+    /** The final state of an answer this socket was allowed to watch. */
+    const emitFinal = (row: MessageRow, chatId: string) => {
+      const messageId = row.id;
       if (row.status === "failed") {
         const code = row.errorCode ?? "llm.failed";
         emit({ type: "message.failed", chatId, messageId, error: { code, message: userFacingError(code) } });

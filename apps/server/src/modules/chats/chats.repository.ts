@@ -1,10 +1,11 @@
 import { and, count, desc, eq, ilike, inArray, lt, or, sql } from "drizzle-orm";
 import type { DB } from "../../infra/db/database";
-import { assistants, chats, marks, messages, reviews, users } from "../../infra/db/schema";
+import { assistants, chats, marks, memberships, messages, reviews, tenants, users } from "../../infra/db/schema";
 
 export type ChatRow = typeof chats.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
 export type NewMessage = typeof messages.$inferInsert;
+export type HistoryRow = Pick<MessageRow, "id" | "role" | "content" | "status">;
 
 const chatWithAssistant = {
   id: chats.id,
@@ -25,6 +26,17 @@ export function createChatsRepository(db: DB) {
     async createChat(values: { tenantId: string; userId: string; assistantId: string; title: string }, tx: DB = db) {
       const [row] = await tx.insert(chats).values(values).returning();
       if (!row) throw new Error("insert returned nothing");
+      return row;
+    },
+    /** A chat with its tenant's name and `userId`'s role in that tenant (null: not a member), in one query. */
+    async findChatForUser(id: string, userId: string, tx: DB = db) {
+      const [row] = await tx
+        .select({ ...chatWithAssistant, tenantName: tenants.name, memberRole: memberships.role })
+        .from(chats)
+        .innerJoin(assistants, eq(assistants.id, chats.assistantId))
+        .innerJoin(tenants, eq(tenants.id, chats.tenantId))
+        .leftJoin(memberships, and(eq(memberships.tenantId, chats.tenantId), eq(memberships.userId, userId)))
+        .where(eq(chats.id, id));
       return row;
     },
     async findChat(id: string, tx: DB = db): Promise<ChatView | undefined> {
@@ -102,6 +114,16 @@ export function createChatsRepository(db: DB) {
     async recentMessages(chatId: string, limit: number, tx: DB = db): Promise<MessageRow[]> {
       const rows = await tx
         .select()
+        .from(messages)
+        .where(eq(messages.chatId, chatId))
+        .orderBy(desc(messages.seq))
+        .limit(limit);
+      return rows.reverse();
+    },
+    /** History for the model: the last `limit` messages, oldest first, only the columns it needs. */
+    async recentHistory(chatId: string, limit: number, tx: DB = db): Promise<HistoryRow[]> {
+      const rows = await tx
+        .select({ id: messages.id, role: messages.role, content: messages.content, status: messages.status })
         .from(messages)
         .where(eq(messages.chatId, chatId))
         .orderBy(desc(messages.seq))

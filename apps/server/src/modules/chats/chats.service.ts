@@ -5,11 +5,11 @@ import { badRequest, conflict, notFound } from "../../lib/errors";
 import type { Actor } from "../../plugins/auth";
 import type { ResolvedAssistant } from "../assistants/assistants.service";
 import type { RecordsRepository } from "../records/records.repository";
-import type { RequireTenantRole } from "../tenants/tenant-access";
+import { isInstanceAdmin, type RequireTenantRole } from "../tenants/tenant-access";
 import type { TenantsRepository } from "../tenants/tenants.repository";
 import { createAnswerPipeline, newOutcome, recordOf } from "./answer-pipeline";
 import type { ModelResolver, Retriever } from "./chat-ports";
-import type { ChatsRepository, ChatView, MessageRow } from "./chats.repository";
+import type { ChatsRepository, ChatView, HistoryRow, MessageRow } from "./chats.repository";
 import type { Generation, GenerationHub } from "./generation-hub";
 import { presentMessage } from "./messages.presenter";
 
@@ -42,6 +42,9 @@ export interface SendResult {
 
 const HISTORY_LIMIT = 100;
 
+/** A chat the actor may use, with its tenant's name (read in the same query). */
+type OwnedChat = ChatView & { tenantName: string };
+
 function presentChat(row: ChatView): Chat {
   return {
     id: row.id,
@@ -71,18 +74,22 @@ export function createChatsService(deps: ChatsServiceDeps) {
   const flushMs = deps.flushMs ?? 1000;
 
   /** Loads a chat the actor owns; other users' and other tenants' chats are "not found". */
-  async function ownChat(actor: Actor, chatId: string): Promise<ChatView> {
-    const chat = await database.scoped({ bypass: true }, (tx) => repo.findChat(chatId, tx));
-    if (!chat || chat.userId !== actor.userId || (actor.apiKeyTenantId && actor.apiKeyTenantId !== chat.tenantId)) {
-      throw chatNotFound();
-    }
-    await database.scoped({ tenantId: chat.tenantId, userId: actor.userId }, (tx) =>
-      deps.requireTenantRole(actor, chat.tenantId, "member", tx),
-    );
-    return chat;
+  async function ownChat(actor: Actor, chatId: string): Promise<OwnedChat> {
+    return database.scoped({ bypass: true }, async (tx) => {
+      // One query: the chat, its tenant (it exists: inner join) and the actor's membership.
+      const row = await repo.findChatForUser(chatId, actor.userId, tx);
+      if (!row || row.userId !== actor.userId || (actor.apiKeyTenantId && actor.apiKeyTenantId !== row.tenantId)) {
+        throw chatNotFound();
+      }
+      if (!isInstanceAdmin(actor) && !row.memberRole) {
+        throw notFound("tenant.not_found", "No such tenant, or you are not a member of it.");
+      }
+      const { memberRole: _role, ...chat } = row;
+      return chat;
+    });
   }
 
-  async function ownMessage(actor: Actor, messageId: string): Promise<{ chat: ChatView; message: MessageRow }> {
+  async function ownMessage(actor: Actor, messageId: string): Promise<{ chat: OwnedChat; message: MessageRow }> {
     const message = await database.scoped({ bypass: true }, (tx) => repo.findMessage(messageId, tx));
     if (!message) throw messageNotFound();
     const chat = await ownChat(actor, message.chatId).catch(() => {
@@ -92,7 +99,7 @@ export function createChatsService(deps: ChatsServiceDeps) {
   }
 
   /** Model history from stored messages: finished turns only, the last answer of a regenerated run. */
-  function toHistory(rows: MessageRow[]): ChatMessage[] {
+  function toHistory(rows: HistoryRow[]): ChatMessage[] {
     const out: ChatMessage[] = [];
     for (const r of rows) {
       if (r.role === "system" || !r.content.trim()) continue;
@@ -181,7 +188,6 @@ export function createChatsService(deps: ChatsServiceDeps) {
         },
         tx,
       );
-      await repo.touchChat(p.chat.id, tx);
       await deps.records.insert(
         recordOf(outcome, {
           tenantId: p.chat.tenantId,
@@ -198,6 +204,7 @@ export function createChatsService(deps: ChatsServiceDeps) {
     hub.end(assistantRow.id, {
       type: "end",
       status: outcome.status,
+      final: row,
       ...(outcome.errorCode ? { errorCode: outcome.errorCode, errorMessage: userFacingError(outcome.errorCode) } : {}),
     });
     if (!row) throw messageNotFound();
@@ -207,19 +214,23 @@ export function createChatsService(deps: ChatsServiceDeps) {
   /** Starts an answer for `question` after `history` in a chat, with a new assistant message. */
   async function startAnswer(p: {
     actor: Actor;
-    chat: ChatView;
+    chat: OwnedChat;
     question: string;
-    priorRows: MessageRow[];
+    /** Earlier messages; when absent (send), read in the same transaction as the inserts. */
+    priorRows?: HistoryRow[];
     userContent?: string;
     channel: Channel;
     startedAt: number;
   }): Promise<SendResult> {
     const { actor, chat } = p;
-    const { resolved, tenantName, userRow, assistantRow } = await database.scoped(
+    const { resolved, tenantName, userRow, assistantRow, priorRows } = await database.scoped(
       { tenantId: chat.tenantId, userId: actor.userId },
       async (tx) => {
+        const priorRows = p.priorRows ?? (await repo.recentHistory(chat.id, HISTORY_LIMIT, tx));
+        if (!p.priorRows && priorRows.some((r) => r.status === "streaming" && hub.get(r.id))) {
+          throw conflict("message.busy", "An answer in this chat is still being written. Stop it or wait for it.");
+        }
         const resolved = await deps.resolveAssistant(chat.tenantId, chat.assistantId, tx);
-        const tenant = await deps.tenants.findById(chat.tenantId, tx);
         const userRow = p.userContent
           ? await repo.insertMessage(
               { chatId: chat.id, tenantId: chat.tenantId, role: "user", content: p.userContent },
@@ -232,7 +243,7 @@ export function createChatsService(deps: ChatsServiceDeps) {
         );
         if (!chat.title && p.userContent) await repo.renameChat(chat.id, titleFrom(p.userContent), tx);
         else await repo.touchChat(chat.id, tx);
-        return { resolved, tenantName: tenant?.name ?? "", userRow, assistantRow };
+        return { resolved, tenantName: chat.tenantName, userRow, assistantRow, priorRows };
       },
     );
     const generation = hub.start({ messageId: assistantRow.id, chatId: chat.id, userId: actor.userId });
@@ -242,7 +253,7 @@ export function createChatsService(deps: ChatsServiceDeps) {
       resolved,
       tenantName,
       question: p.question,
-      history: toHistory(p.priorRows),
+      history: toHistory(priorRows),
       assistantRow,
       generation,
       channel: p.channel,
@@ -319,13 +330,7 @@ export function createChatsService(deps: ChatsServiceDeps) {
     async send(actor: Actor, chatId: string, content: string, channel: Channel): Promise<SendResult> {
       const startedAt = now();
       const chat = await ownChat(actor, chatId);
-      const priorRows = await database.scoped({ tenantId: chat.tenantId }, (tx) =>
-        repo.recentMessages(chatId, HISTORY_LIMIT, tx),
-      );
-      if (priorRows.some((r) => r.status === "streaming" && hub.get(r.id))) {
-        throw conflict("message.busy", "An answer in this chat is still being written. Stop it or wait for it.");
-      }
-      return startAnswer({ actor, chat, question: content, priorRows, userContent: content, channel, startedAt });
+      return startAnswer({ actor, chat, question: content, userContent: content, channel, startedAt });
     },
 
     /** Answers the same question again with a new assistant message. */

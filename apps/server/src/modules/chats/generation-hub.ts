@@ -1,7 +1,16 @@
+import type { MessageRow } from "./chats.repository";
+
 /** Events a running answer emits to whoever watches it. */
 export type GenerationEvent =
   | { type: "token"; offset: number; text: string }
-  | { type: "end"; status: "done" | "stopped" | "failed"; errorCode?: string; errorMessage?: string };
+  | {
+      type: "end";
+      status: "done" | "stopped" | "failed";
+      errorCode?: string;
+      errorMessage?: string;
+      /** The stored final row, so watchers need not read it back. */
+      final?: MessageRow;
+    };
 
 type Listener = (event: GenerationEvent) => void;
 

@@ -101,6 +101,10 @@ export function createModelResolver(deps: ModelResolverDeps): ModelResolver {
 
   return {
     async resolve(assistant) {
+      // Without its own provider an assistant uses the environment's one when set: nothing to read.
+      if (!assistant.providerId && deps.envProvider) {
+        return wrap(deps.envProvider.provider, assistant.model || deps.envProvider.model);
+      }
       const rows = await deps.database.scoped({ bypass: true }, async (tx) =>
         assistant.providerId ? [await deps.providers.findById(assistant.providerId, tx)] : deps.providers.list(tx),
       );
