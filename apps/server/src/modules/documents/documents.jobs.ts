@@ -20,6 +20,9 @@ export const INGEST_JOB: JobDefinition = {
   perTenantConcurrency: 1,
 };
 
+/** The progress bar of a document moves at most this often. */
+const PROGRESS_EVERY_MS = 1000;
+
 export interface IngestPayload {
   versionId: string;
 }
@@ -90,9 +93,21 @@ export function createIngestHandler(deps: IngestDeps) {
       // Resume: chunks stored by an earlier, interrupted attempt are not embedded again.
       const done = await database.scoped(scope, (tx) => repo.chunkIdsOf(versionId, tx));
       const todo = all.filter((c) => !done.has(c.id));
+      // The next batch is embedded while this one is written, so the model never waits for the
+      // database; the progress bar moves at most once a second (each move is a write and a broadcast).
+      const embedBatch = (from: number) => {
+        const texts = todo.slice(from, from + batchSize).map((c) => c.embedText);
+        if (texts.length === 0) return undefined;
+        const pending = deps.embedder.embed(texts);
+        pending.catch(() => undefined); // awaited in turn below, where a failure surfaces
+        return pending;
+      };
+      let next = embedBatch(0);
+      let progressAt = 0;
       for (let i = 0; i < todo.length; i += batchSize) {
         const batch = todo.slice(i, i + batchSize);
-        const vectors = await deps.embedder.embed(batch.map((c) => c.embedText));
+        const vectors = (await next) ?? [];
+        next = embedBatch(i + batchSize);
         await database.scoped(scope, (tx) =>
           repo.upsertChunks(
             batch.map((c, j) => ({
@@ -112,8 +127,11 @@ export function createIngestHandler(deps: IngestDeps) {
             tx,
           ),
         );
-        const progress = 10 + Math.floor((85 * (done.size + i + batch.length)) / all.length);
-        await setDoc({ progress: Math.min(95, progress) });
+        if (Date.now() - progressAt >= PROGRESS_EVERY_MS && i + batchSize < todo.length) {
+          progressAt = Date.now();
+          const progress = 10 + Math.floor((85 * (done.size + i + batch.length)) / all.length);
+          await setDoc({ progress: Math.min(95, progress) });
+        }
       }
 
       // The switch: one transaction points the document at the new version and drops the old
