@@ -22,9 +22,7 @@ const TENANT = "Legal";
 const FAKE_LLM_STATUS = `http://127.0.0.1:${process.env.FAKE_LLM_PORT ?? 18322}/_fake/status`;
 
 const PDF_NAME = "office-safety-handbook.pdf";
-/** A new document is called by its file name without the extension (the PDF's own title is not used). */
-const DOC_TITLE = "office-safety-handbook";
-/** The title inside the PDF (metadata and the first page's heading). */
+/** A new document is called by its file name until it is read, then by the title inside the PDF. */
 const PDF_TITLE = "Office Safety Handbook";
 const ANSWER_SENTENCE = "The emergency assembly point is the north car park.";
 const QUESTION = "Where is the emergency assembly point?";
@@ -89,7 +87,7 @@ test.describe("documents: upload, progress, duplicate, search, cited answer, per
   const pageErrors: string[] = [];
 
   const auth = () => ({ Authorization: `Bearer ${token}` });
-  const documentRow = () => page.getByTestId("document-row").filter({ hasText: DOC_TITLE });
+  const documentRow = () => page.getByTestId("document-row").filter({ has: page.locator(`[title="${PDF_NAME}"]`) });
 
   /**
    * Records in the page every upload row and document row status that shows up, and whether their
@@ -236,7 +234,7 @@ test.describe("documents: upload, progress, duplicate, search, cited answer, per
 
     await expect(row).toHaveAttribute("data-status", "ready", { timeout: 90_000 });
     await expect(row.getByTestId("document-progress")).toHaveCount(0);
-    await expect(row.getByTestId("document-title")).toHaveText(DOC_TITLE);
+    await expect(row.getByTestId("document-title")).toHaveText(PDF_TITLE);
     await expect(row).toContainText("PDF");
     await expect(row).toContainText(en.documents.meta.pages.replace("{{number}}", "2"));
     await expect(row).toContainText(en.documents.status.ready);
@@ -275,7 +273,7 @@ test.describe("documents: upload, progress, duplicate, search, cited answer, per
     await expect(results.first()).toBeVisible();
     const hit = results.filter({ hasText: "north car park" });
     await expect(hit).toHaveCount(1);
-    await expect(hit).toContainText(DOC_TITLE);
+    await expect(hit).toContainText(PDF_TITLE);
     await expect(hit).toContainText(en.documents.search.page.replace("{{page}}", "2"));
     // The best passage comes first.
     await expect(results.first()).toContainText("north car park");
@@ -312,7 +310,7 @@ test.describe("documents: upload, progress, duplicate, search, cited answer, per
     await expect(citation).toHaveCount(1);
     await expect(citation).toHaveText("1");
     const chip = answer.getByTestId("message-source").first();
-    await expect(chip).toContainText(DOC_TITLE);
+    await expect(chip).toContainText(PDF_TITLE);
     await expect(chip).toContainText(en.chat.sources.pageShort.replace("{{page}}", "2"));
     await screenshot(page, "33-chat-documents-answer");
 
@@ -320,7 +318,7 @@ test.describe("documents: upload, progress, duplicate, search, cited answer, per
     const panel = page.getByTestId("source-panel");
     await expect(panel).toBeVisible();
     await expect(page.getByRole("dialog", { name: en.chat.sources.title.replace("{{number}}", "1") })).toBeVisible();
-    await expect(panel.getByTestId("source-document-title")).toHaveText(DOC_TITLE);
+    await expect(panel.getByTestId("source-document-title")).toHaveText(PDF_TITLE);
     await expect(panel.getByTestId("source-page")).toHaveText("2");
     await expect(panel).toContainText(ANSWER_SENTENCE);
     const open = panel.getByTestId("source-open-document");
@@ -349,7 +347,7 @@ test.describe("documents: upload, progress, duplicate, search, cited answer, per
       await memberPage.getByTestId("nav-documents").click();
       await expect(memberPage).toHaveURL(/\/documents$/);
       await expect(memberPage.getByRole("heading", { name: en.documents.title, level: 1 })).toBeVisible();
-      const row = memberPage.getByTestId("document-row").filter({ hasText: DOC_TITLE });
+      const row = memberPage.getByTestId("document-row").filter({ has: memberPage.locator(`[title="${PDF_NAME}"]`) });
       await expect(row).toHaveAttribute("data-status", "ready");
       await expect(memberPage.getByTestId("documents-dropzone")).toHaveCount(0);
       await expect(memberPage.getByTestId("documents-file-input")).toHaveCount(0);

@@ -37,7 +37,7 @@ describe.each(backends)("documents on $name", (backend) => {
     });
     expect(search.statusCode).toBe(200);
     expect(search.json().items[0].text).toContain("150 euros");
-    expect(search.json().items[0]).toMatchObject({ documentId: doc.id, documentTitle: "handbook" });
+    expect(search.json().items[0]).toMatchObject({ documentId: doc.id, documentTitle: "Employee handbook" });
     const kw = await t.app.inject({
       url: `/api/v1/search?tenantId=${tenant.id}&q=badge&mode=keyword`,
       headers: member,
@@ -70,7 +70,7 @@ describe.each(backends)("documents on $name", (backend) => {
     expect(answer.content, JSON.stringify(answer.sources)).toContain("28 days");
     expect(answer.content).toMatch(/\[1\]/);
     expect(answer.sources.length).toBeGreaterThan(0);
-    expect(answer.sources[0]).toMatchObject({ title: "handbook" });
+    expect(answer.sources[0]).toMatchObject({ title: "Employee handbook" });
     expect(answer.sources[0].documentId).toBeTruthy();
 
     const none = (

@@ -568,6 +568,7 @@ export const en = {
     },
     sources: {
       label: "Sources",
+      more: "{{count}} more",
       title: "Source {{number}}",
       untitled: "Passage",
       ref: "Reference",

@@ -571,6 +571,7 @@ export const ru: Messages = {
     },
     sources: {
       label: "Источники",
+      more: "ещё {{count}}",
       title: "Источник {{number}}",
       untitled: "Фрагмент",
       ref: "Ссылка",

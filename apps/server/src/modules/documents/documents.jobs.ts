@@ -3,6 +3,7 @@ import type { Embedder } from "../../infra/embeddings";
 import type { JobDefinition } from "../../infra/queue/job-queue";
 import type { SecretBox } from "../../infra/secrets";
 import type { ObjectStorage } from "../../infra/storage";
+import { titleAfterParsing } from "./document-title";
 import type { DocumentsRepository } from "./documents.repository";
 import { tsConfigFor } from "./hybrid";
 import { chunkDocument, type DocumentType, ParseError, parseDocument } from "./parsing";
@@ -142,9 +143,10 @@ export function createIngestHandler(deps: IngestDeps) {
         const count = await repo.countChunks(versionId, tx);
         const previous = doc.activeVersionId;
         await repo.updateVersion(versionId, { status: "ready", chunkCount: count, passwordEncrypted: null }, tx);
+        const title = titleAfterParsing(doc.title, doc.filename, parsed.title);
         await repo.updateDocument(
           documentId,
-          { activeVersionId: versionId, status: "ready", progress: 100, chunkCount: count },
+          { activeVersionId: versionId, status: "ready", progress: 100, chunkCount: count, title },
           tx,
         );
         if (previous && previous !== versionId) {

@@ -12,6 +12,7 @@ import type { RetrievedPassage, Retriever } from "../chats/chat-ports";
 import type { RequireTenantRole } from "../tenants/tenant-access";
 import type { TenantsRepository } from "../tenants/tenants.repository";
 import type { DocumentEvents } from "./document-events";
+import { titleFromFilename } from "./document-title";
 import { INGEST_JOB } from "./documents.jobs";
 import { presentDocument } from "./documents.presenter";
 import type { DocumentRow, DocumentsRepository } from "./documents.repository";
@@ -199,7 +200,7 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
                 {
                   id: documentId,
                   tenantId: input.tenantId,
-                  title: input.filename.replace(/\.[a-z0-9]{1,5}$/i, ""),
+                  title: titleFromFilename(input.filename),
                   tags: input.tags ?? [],
                   uploadedBy: actor.userId,
                   ...common,

@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ToastProvider } from "../../components/ui/toast";
 import { i18n } from "../../i18n";
-import { AssistantMessage, type AssistantMessageProps } from "./message-item";
+import { AssistantMessage, type AssistantMessageProps, citedNumbers } from "./message-item";
 
 function answer(overrides: Partial<Message> = {}): Message {
   return {
@@ -106,5 +106,27 @@ describe("AssistantMessage", () => {
     expect(chips.map((chip) => chip.textContent)).toEqual(["1Travel policy.pdf", "2Expenses.docx"]);
     fireEvent.click(chips[1] as HTMLElement);
     expect(handlers.onOpenSource).toHaveBeenCalledWith(sources[1], 2);
+  });
+
+  it("shows the cited sources by their numbers and keeps the others one click away", () => {
+    const sources = [
+      { id: "s1", title: "Travel policy.pdf", text: "Economy class only." },
+      { id: "s2", title: "Expenses.docx", text: "Receipts within 30 days." },
+      { id: "s3", title: "Handbook.md", text: "Badges at the front desk." },
+    ];
+    const handlers = renderAnswer(answer({ content: "Fly economy [3], keep receipts [3][9].", sources }));
+    const chips = () => screen.getAllByTestId("message-source").map((chip) => chip.textContent);
+    expect(chips()).toEqual(["3Handbook.md"]);
+    fireEvent.click(screen.getAllByTestId("message-source")[0] as HTMLElement);
+    expect(handlers.onOpenSource).toHaveBeenCalledWith(sources[2], 3);
+    expect(screen.getByTestId("message-sources-more").textContent).toBe("2 more");
+    fireEvent.click(screen.getByTestId("message-sources-more"));
+    expect(chips()).toEqual(["1Travel policy.pdf", "2Expenses.docx", "3Handbook.md"]);
+    expect(screen.queryByTestId("message-sources-more")).toBeNull();
+  });
+
+  it("finds the cited numbers in an answer, ignoring numbers no source has", () => {
+    expect(citedNumbers("A [2], B [1][2] and [7].", 3)).toEqual([1, 2]);
+    expect(citedNumbers("no citations", 3)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import type { Message } from "@atrium/contracts";
-import type { ReactNode } from "react";
+import { type ReactNode, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Badge } from "../../components/ui/badge";
 import { Button } from "../../components/ui/button";
@@ -170,26 +170,8 @@ export function AssistantMessage({
           </div>
         ) : null}
 
-        {sources.length > 0 ? (
-          <div className="mt-3 flex flex-wrap items-center gap-1.5">
-            <span className="mr-1 text-xs font-medium text-fg-subtle">{t("chat.sources.label")}</span>
-            {sources.map((source, index) => (
-              <button
-                key={source.id}
-                type="button"
-                onClick={() => onOpenSource(source, index + 1)}
-                data-testid="message-source"
-                title={source.title ?? source.ref}
-                className="inline-flex max-w-56 items-center gap-1.5 rounded-full border border-line bg-surface px-2.5 py-1 text-xs text-fg-muted transition-colors hover:border-accent/50 hover:text-fg"
-              >
-                <span className="font-semibold text-accent-text tabular-nums">{index + 1}</span>
-                <span className="truncate">{source.title ?? source.ref ?? t("chat.sources.untitled")}</span>
-                {typeof source.page === "number" ? (
-                  <span className="shrink-0 text-fg-subtle">{t("chat.sources.pageShort", { page: source.page })}</span>
-                ) : null}
-              </button>
-            ))}
-          </div>
+        {sources.length > 0 && !isStreaming ? (
+          <SourceChips sources={sources} content={message.content} onOpenSource={onOpenSource} />
         ) : null}
 
         {!isStreaming ? (
@@ -238,5 +220,70 @@ export function AssistantMessage({
         ) : null}
       </div>
     </article>
+  );
+}
+
+/** The numbers an answer cites ("[2]", "[1][3]"), in the order they first appear. */
+export function citedNumbers(content: string, count: number): number[] {
+  const seen = new Set<number>();
+  for (const match of content.matchAll(/\[(\d{1,3})\]/g)) {
+    const number = Number(match[1]);
+    if (number >= 1 && number <= count) seen.add(number);
+  }
+  return [...seen].sort((a, b) => a - b);
+}
+
+/**
+ * The sources under an answer: the cited ones, by their numbers; the passages that were retrieved
+ * but not cited stay one click away. An answer that cites nothing shows every passage it was given.
+ */
+function SourceChips({
+  sources,
+  content,
+  onOpenSource,
+}: {
+  sources: Source[];
+  content: string;
+  onOpenSource: (source: Source, number: number) => void;
+}) {
+  const { t } = useTranslation();
+  const [showAll, setShowAll] = useState(false);
+  const cited = citedNumbers(content, sources.length);
+  const numbers = showAll || cited.length === 0 ? sources.map((_, index) => index + 1) : cited;
+  const hidden = sources.length - numbers.length;
+  return (
+    <div className="mt-3 flex flex-wrap items-center gap-1.5" data-testid="message-sources">
+      <span className="mr-1 text-xs font-medium text-fg-subtle">{t("chat.sources.label")}</span>
+      {numbers.map((number) => {
+        const source = sources[number - 1] as Source;
+        return (
+          <button
+            key={source.id}
+            type="button"
+            onClick={() => onOpenSource(source, number)}
+            data-testid="message-source"
+            data-cited={cited.includes(number) || undefined}
+            title={source.title ?? source.ref}
+            className="inline-flex max-w-56 items-center gap-1.5 rounded-full border border-line bg-surface px-2.5 py-1 text-xs text-fg-muted transition-colors hover:border-accent/50 hover:text-fg"
+          >
+            <span className="font-semibold text-accent-text tabular-nums">{number}</span>
+            <span className="truncate">{source.title ?? source.ref ?? t("chat.sources.untitled")}</span>
+            {typeof source.page === "number" ? (
+              <span className="shrink-0 text-fg-subtle">{t("chat.sources.pageShort", { page: source.page })}</span>
+            ) : null}
+          </button>
+        );
+      })}
+      {hidden > 0 ? (
+        <button
+          type="button"
+          onClick={() => setShowAll(true)}
+          data-testid="message-sources-more"
+          className="rounded-full px-2 py-1 text-xs text-fg-subtle hover:bg-subtle hover:text-fg"
+        >
+          {t("chat.sources.more", { count: hidden })}
+        </button>
+      ) : null}
+    </div>
   );
 }

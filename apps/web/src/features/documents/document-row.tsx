@@ -219,7 +219,10 @@ export function DocumentRow({
       toast.error(describeError(error, t)),
     );
 
+  // The file's own title replaces the file name once it is read; the file name stays in view.
+  const namedByFile = document.title === document.filename.replace(/\.[a-z0-9]{1,5}$/i, "");
   const facts = [
+    namedByFile ? null : document.filename,
     TYPE_LABELS[document.type],
     formatBytes(document.size, locale),
     document.pageCount ? t("documents.meta.pages", { number: formatNumber(document.pageCount, locale) }) : null,

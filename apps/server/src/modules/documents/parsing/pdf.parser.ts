@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { getDocument, type PDFDocumentProxy, type PDFPageProxy, Util } from "pdfjs-dist/legacy/build/pdf.mjs";
+import type { PDFDocumentProxy, PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
 import type { TextItem } from "pdfjs-dist/types/src/display/api";
 import { BlockBuilder, cleanText, tableRowText } from "./block-builder";
 import type { ParsedDocument, ParseOptions } from "./document.types";
@@ -70,8 +70,17 @@ interface OutlineHeading {
   top?: number;
 }
 
+type Pdfjs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
+let pdfjs: Pdfjs | undefined;
+/** pdfjs weighs ~100 MB of memory once loaded: a server that never sees a PDF never loads it. */
+async function loadPdfjs(): Promise<Pdfjs> {
+  pdfjs ??= await import("pdfjs-dist/legacy/build/pdf.mjs");
+  return pdfjs;
+}
+
 /** Parses PDF bytes into blocks with page numbers; throws ParseError for encrypted, scanned or broken files. */
 export async function parsePdf(buf: Buffer, opts: ParseOptions = {}): Promise<ParsedDocument> {
+  const { getDocument } = await loadPdfjs();
   const task = getDocument({
     data: new Uint8Array(buf), // a copy: pdfjs takes ownership of the array it is given
     ...(opts.password !== undefined ? { password: opts.password } : {}),
@@ -168,6 +177,7 @@ async function metadataTitle(doc: PDFDocumentProxy): Promise<string | undefined>
 }
 
 async function readPage(page: PDFPageProxy, pageNumber: number): Promise<PageLines> {
+  const { Util } = await loadPdfjs();
   const viewport = page.getViewport({ scale: 1 });
   const content = await page.getTextContent({ includeMarkedContent: false });
   const items: Item[] = [];

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { sniffType } from "./sniff";
 import { buildDocx, buildPdf, buildZip, docxXml } from "./test-documents";
