@@ -26,6 +26,7 @@ import type { Retriever } from "./modules/chats/chat-ports";
 import { createChatsRepository } from "./modules/chats/chats.repository";
 import { createChatsService } from "./modules/chats/chats.service";
 import { createGenerationHub } from "./modules/chats/generation-hub";
+import { createPgNotifyBus } from "./infra/events/pg-notify";
 import { createDocumentEvents } from "./modules/documents/document-events";
 import { createIngestHandler } from "./modules/documents/documents.jobs";
 import { createDocumentsRepository } from "./modules/documents/documents.repository";
@@ -219,7 +220,9 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     heartbeatSeconds: config.JOB_HEARTBEAT_SECONDS,
     superviseSeconds: config.JOB_SUPERVISE_SECONDS,
   });
-  const documentEvents = createDocumentEvents();
+  // Several processes share a Postgres database (replicas, separate workers): events cross over it.
+  const bus = database.url ? createPgNotifyBus(database.url, (err) => console.warn(`event bus: ${err.message}`)) : undefined;
+  const documentEvents = createDocumentEvents(bus);
   const documents = createDocumentsService({
     database,
     documents: repos.documents,
@@ -285,6 +288,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
       await embedder.close().catch(() => undefined);
       await envProvider?.provider.close?.();
       redis?.disconnect();
+      await bus?.close();
       await database.close();
     },
   };

@@ -1,16 +1,24 @@
 import { EventEmitter } from "node:events";
 import type { Document } from "@atrium/contracts";
+import type { EventBus } from "../../infra/events/pg-notify";
+
+const CHANNEL = "atrium_documents";
 
 /**
- * In-process fan-out of document status changes to the sockets watching a tenant. Workers in other
- * processes report through the database, which the UI also polls while anything is processing.
+ * Fan-out of document status changes to the sockets watching a tenant: in-process, and through
+ * the event bus (PostgreSQL LISTEN/NOTIFY) to the other processes when there are several, so a
+ * separate worker's progress reaches every API process. The UI still polls while anything is
+ * processing, so a missed event only delays an update.
  */
-export function createDocumentEvents() {
+export function createDocumentEvents(bus?: EventBus) {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
+  const emit = (document: Document) => emitter.emit(document.tenantId, document);
+  bus?.subscribe(CHANNEL, (payload) => emit(payload as Document));
   return {
     publish(document: Document) {
-      emitter.emit(document.tenantId, document);
+      emit(document);
+      void bus?.publish(CHANNEL, document);
     },
     subscribe(tenantId: string, listener: (document: Document) => void): () => void {
       emitter.on(tenantId, listener);
