@@ -343,10 +343,17 @@ test.describe("chat: streaming, stop, rating, review, errors, search, resume", (
     await retry.click();
     await expect.poll(async () => (await fakeStatus()).failed).toBe(before.failed + 2);
     await expect(latestAnswer()).toHaveAttribute("data-status", "failed");
-    // A new answer, failed again; only the latest one offers to try again.
-    await expect(page.getByTestId("message-error")).toHaveCount(2);
+    // A new answer, failed again, in place of the first ("2 / 2"); the first is a click away.
+    const version = latestAnswer().getByTestId("message-version");
+    await expect(version).toHaveText("2 / 2");
+    await expect(page.getByTestId("message-error")).toHaveCount(1);
     await expect(latestAnswer().getByTestId("message-retry")).toBeEnabled();
-    await expect(page.getByTestId("message-retry")).toHaveCount(1);
+    await latestAnswer().getByTestId("message-version-previous").click();
+    await expect(version).toHaveText("1 / 2");
+    await expect(latestAnswer()).toHaveAttribute("data-status", "failed");
+    await expect(latestAnswer().getByTestId("message-version-previous")).toBeDisabled();
+    await latestAnswer().getByTestId("message-version-next").click();
+    await expect(version).toHaveText("2 / 2");
   });
 
   test("chats are searched by title and by message text", async () => {

@@ -547,6 +547,9 @@ export const ru: Messages = {
       copyCode: "Копировать",
       copyFailed:
         "Не удалось скопировать: браузер запретил доступ к буферу обмена. Выделите текст и скопируйте вручную.",
+      previousVersion: "Предыдущий ответ",
+      nextVersion: "Следующий ответ",
+      version: "{{number}} / {{count}}",
       regenerate: "Ответить заново",
       retry: "Повторить",
       good: "Хороший ответ",

@@ -10,6 +10,7 @@ import { LoadingBlock } from "../../components/ui/spinner";
 import { useToast } from "../../components/ui/toast";
 import { describeError } from "../../i18n/errors";
 import { ApiError } from "../../lib/api-client";
+import { groupAnswers } from "./answer-versions";
 import { flattenMessages, useAvailableAssistants, useChat, useMarkMessage, useMessages } from "./api";
 import { AssistantKindIcon } from "./assistant-icon";
 import { ChatComposer } from "./chat-composer";
@@ -58,6 +59,8 @@ export function ChatView({
   const mark = useMarkMessage(chatId);
   const [reviewing, setReviewing] = useState<string | null>(null);
   const [openSource, setOpenSource] = useState<{ source: Source; number: number } | null>(null);
+  /** The answer shown for a regenerated question, by its first answer's id (default: the newest). */
+  const [chosen, setChosen] = useState<Record<string, string>>({});
 
   const items = flattenMessages(messages.data);
   const liveAnswer = items.find((message) => message.status === "streaming" && socket.live.has(message.id));
@@ -151,8 +154,10 @@ export function ChatView({
     }
   };
 
-  const onRegenerate = (message: Message) =>
+  const onRegenerate = (message: Message) => {
+    setChosen({}); // the new answer is shown when it arrives
     void socket.regenerate(message.id).catch((error: unknown) => toast.error(describeError(error, t)));
+  };
 
   const onMark = (message: Message, value: 1 | -1 | 0) =>
     mark.mutate({ messageId: message.id, value }, { onError: (error) => toast.error(describeError(error, t)) });
@@ -208,24 +213,38 @@ export function ChatView({
           isLoadingOlder={messages.isFetchingNextPage}
           onLoadOlder={() => void messages.fetchNextPage()}
         >
-          {items.map((message) =>
-            message.role === "user" ? (
-              <UserMessage key={message.id} message={message} />
-            ) : message.role === "assistant" ? (
+          {groupAnswers(items).map(({ message, answers }) => {
+            if (message.role === "user") return <UserMessage key={message.id} message={message} />;
+            if (message.role !== "assistant") return null;
+            const chosenId = chosen[message.id];
+            const index =
+              chosenId && answers.some((a) => a.id === chosenId)
+                ? answers.findIndex((a) => a.id === chosenId)
+                : answers.length - 1;
+            const shown = answers[index] ?? message;
+            return (
               <AssistantMessage
                 key={message.id}
-                message={message}
+                message={shown}
+                versions={{
+                  index,
+                  count: answers.length,
+                  onSelect: (next) => {
+                    const target = answers[next];
+                    if (target) setChosen((all) => ({ ...all, [message.id]: target.id }));
+                  },
+                }}
                 assistantKind={assistantKind}
-                isLive={socket.live.has(message.id)}
-                isLatest={message.id === latestAnswer?.id}
+                isLive={socket.live.has(shown.id)}
+                isLatest={answers.some((a) => a.id === latestAnswer?.id)}
                 isBusy={Boolean(liveAnswer)}
                 onRegenerate={onRegenerate}
                 onMark={onMark}
                 onReview={(target) => setReviewing(target.id)}
                 onOpenSource={(source, number) => setOpenSource({ source, number })}
               />
-            ) : null,
-          )}
+            );
+          })}
         </MessageList>
       )}
 

@@ -129,4 +129,16 @@ describe("AssistantMessage", () => {
     expect(citedNumbers("A [2], B [1][2] and [7].", 3)).toEqual([1, 2]);
     expect(citedNumbers("no citations", 3)).toEqual([]);
   });
+
+  it("moves between regenerated answers", () => {
+    const onSelect = vi.fn();
+    renderAnswer(answer(), { versions: { index: 1, count: 3, onSelect } });
+    expect(screen.getByTestId("message-version").textContent).toBe("2 / 3");
+    fireEvent.click(screen.getByTestId("message-version-previous"));
+    fireEvent.click(screen.getByTestId("message-version-next"));
+    expect(onSelect.mock.calls).toEqual([[0], [2]]);
+    cleanup();
+    renderAnswer(answer(), { versions: { index: 0, count: 1, onSelect } });
+    expect(screen.queryByTestId("message-versions")).toBeNull();
+  });
 });

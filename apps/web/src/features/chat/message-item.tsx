@@ -6,6 +6,8 @@ import { Button } from "../../components/ui/button";
 import {
   AlertIcon,
   CheckIcon,
+  ChevronLeftIcon,
+  ChevronRightIcon,
   CopyIcon,
   FlagIcon,
   RefreshIcon,
@@ -84,6 +86,8 @@ export interface AssistantMessageProps {
   onMark: (message: Message, value: 1 | -1 | 0) => void;
   onReview: (message: Message) => void;
   onOpenSource: (source: Source, number: number) => void;
+  /** A regenerated answer: which of the answers to the same question this is. */
+  versions?: { index: number; count: number; onSelect: (index: number) => void };
 }
 
 /**
@@ -100,6 +104,7 @@ export function AssistantMessage({
   onMark,
   onReview,
   onOpenSource,
+  versions,
 }: AssistantMessageProps) {
   const { t } = useTranslation();
   const toast = useToast();
@@ -176,6 +181,7 @@ export function AssistantMessage({
 
         {!isStreaming ? (
           <div className="mt-1.5 -ml-1.5 flex items-center gap-0.5">
+            {versions && versions.count > 1 ? <VersionSwitch {...versions} /> : null}
             <ActionButton
               label={isCopied ? t("common.copied") : t("chat.message.copy")}
               disabled={!message.content}
@@ -284,6 +290,32 @@ function SourceChips({
           {t("chat.sources.more", { count: hidden })}
         </button>
       ) : null}
+    </div>
+  );
+}
+
+/** "‹ 2 / 3 ›": moves between the answers given to the same question. */
+function VersionSwitch({ index, count, onSelect }: NonNullable<AssistantMessageProps["versions"]>) {
+  const { t } = useTranslation();
+  return (
+    <div className="mr-1 flex items-center text-xs text-fg-muted tabular-nums" data-testid="message-versions">
+      <ActionButton
+        label={t("chat.message.previousVersion")}
+        disabled={index === 0}
+        onClick={() => onSelect(index - 1)}
+        testId="message-version-previous"
+      >
+        <ChevronLeftIcon />
+      </ActionButton>
+      <span data-testid="message-version">{t("chat.message.version", { number: index + 1, count })}</span>
+      <ActionButton
+        label={t("chat.message.nextVersion")}
+        disabled={index === count - 1}
+        onClick={() => onSelect(index + 1)}
+        testId="message-version-next"
+      >
+        <ChevronRightIcon />
+      </ActionButton>
     </div>
   );
 }
