@@ -5,6 +5,7 @@ import { createAccessTokens } from "./infra/access-tokens";
 import { type Counters, createMemoryCounters, createRedisCounters } from "./infra/counters";
 import { type Database, openDatabase } from "./infra/db/database";
 import { createEmbedder, type Embedder } from "./infra/embeddings";
+import { createPgNotifyBus } from "./infra/events/pg-notify";
 import { createAnthropicProvider } from "./infra/llm/anthropic.provider";
 import type { LlmProvider } from "./infra/llm/llm.types";
 import { createLocalGgufProvider } from "./infra/llm/local-gguf.provider";
@@ -26,7 +27,6 @@ import type { Retriever } from "./modules/chats/chat-ports";
 import { createChatsRepository } from "./modules/chats/chats.repository";
 import { createChatsService } from "./modules/chats/chats.service";
 import { createGenerationHub } from "./modules/chats/generation-hub";
-import { createPgNotifyBus } from "./infra/events/pg-notify";
 import { createDocumentEvents } from "./modules/documents/document-events";
 import { createIngestHandler } from "./modules/documents/documents.jobs";
 import { createDocumentsRepository } from "./modules/documents/documents.repository";
@@ -221,7 +221,9 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     superviseSeconds: config.JOB_SUPERVISE_SECONDS,
   });
   // Several processes share a Postgres database (replicas, separate workers): events cross over it.
-  const bus = database.url ? createPgNotifyBus(database.url, (err) => console.warn(`event bus: ${err.message}`)) : undefined;
+  const bus = database.url
+    ? createPgNotifyBus(database.url, (err) => console.warn(`event bus: ${err.message}`))
+    : undefined;
   const documentEvents = createDocumentEvents(bus);
   const documents = createDocumentsService({
     database,
