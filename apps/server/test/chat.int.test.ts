@@ -210,6 +210,37 @@ describe.each(backends)("chat on $name", (backend) => {
     await second.close();
   });
 
+  it("a client resuming on another process follows the answer from the database until it ends", async () => {
+    const chat = await newChat();
+    // An answer another API process is writing: its row is streaming and grows; this process's
+    // hub has never heard of it (as after a reconnect through a load balancer).
+    const { database, repos } = t.container;
+    const scope = { tenantId: tenant.id };
+    const row = await database.scoped(scope, (tx) =>
+      repos.chats.insertMessage(
+        { chatId: chat.id, tenantId: tenant.id, role: "assistant", content: "Hello", status: "streaming" },
+        tx,
+      ),
+    );
+    const ws = await openSocket(host, alice.token);
+    ws.send({ type: "resume", messageId: row.id, offset: 2 });
+    await ws.waitFor((e) => e.type === "token");
+    await database.scoped(scope, (tx) => repos.chats.updateMessage(row.id, { content: "Hello, world" }, tx));
+    await ws.waitFor(() => ws.events.filter((e) => e.type === "token").length >= 2, 5000);
+    await database.scoped(scope, (tx) =>
+      repos.chats.updateMessage(row.id, { content: "Hello, world!", status: "done" }, tx),
+    );
+    const done = await ws.waitFor((e) => e.type === "message.done", 5000);
+    const tokens = ws.events.filter((e) => e.type === "token");
+    expect(tokens.map((e) => [e.offset, e.text])).toEqual([
+      [2, "llo"],
+      [5, ", world"],
+      [12, "!"],
+    ]);
+    expect(done.message).toMatchObject({ id: row.id, status: "done", content: "Hello, world!" });
+    await ws.close();
+  });
+
   it("a disconnected client does not leave the answer streaming", async () => {
     const chat = await newChat();
     const ws = await openSocket(host, alice.token);

@@ -11,6 +11,8 @@ import { presentMessage } from "./messages.presenter";
 
 const SUBPROTOCOL = "atrium";
 const TOKEN_PROTOCOL_PREFIX = "bearer.";
+/** How often an answer written by another process is read again while a socket follows it. */
+const FOLLOW_POLL_MS = 500;
 
 export interface ChatSocketOptions {
   authenticate: Authenticator;
@@ -83,6 +85,41 @@ export async function registerChatSocket(app: FastifyInstance, opts: ChatSocketO
       );
       if (off) watching.set(messageId, off);
       return off !== undefined;
+    };
+
+    /**
+     * An answer this process is not generating: sends the stored text after `offset`, and while the
+     * row is still `streaming` (another process writes it) reads it again every FOLLOW_POLL_MS,
+     * until it is done, stopped or failed (the cron fails an answer whose process died).
+     */
+    const follow = (first: MessageRow, offset: number, who: Actor) => {
+      let sent = offset;
+      let timer: NodeJS.Timeout | undefined;
+      let row = first;
+      const stop = () => clearTimeout(timer);
+      const step = async (): Promise<void> => {
+        if (row.content.length > sent) {
+          emit({ type: "token", chatId: row.chatId, messageId: row.id, offset: sent, text: row.content.slice(sent) });
+          sent = row.content.length;
+        }
+        if (row.status !== "streaming") {
+          watching.delete(row.id);
+          return emitFinal(row, row.chatId);
+        }
+        timer = setTimeout(() => {
+          opts.chats
+            .watchable(who, row.id)
+            .then((next) => {
+              if (watching.get(row.id) !== stop) return;
+              row = next;
+              return step();
+            })
+            .catch(() => watching.delete(row.id));
+        }, FOLLOW_POLL_MS);
+      };
+      watching.get(first.id)?.();
+      watching.set(first.id, stop);
+      return step();
     };
 
     const sendFinal = async (messageId: string, chatId: string, who: Actor) => {
@@ -175,17 +212,9 @@ export async function registerChatSocket(app: FastifyInstance, opts: ChatSocketO
           case "resume": {
             const row = await opts.chats.watchable(who, ev.messageId);
             if (watch(row.id, row.chatId, ev.offset, who)) return;
-            // Not running here any more: send what is stored after the offset, then the final state.
-            if (row.content.length > ev.offset) {
-              emit({
-                type: "token",
-                chatId: row.chatId,
-                messageId: row.id,
-                offset: ev.offset,
-                text: row.content.slice(ev.offset),
-              });
-            }
-            return await sendFinal(row.id, row.chatId, who);
+            // Not running in this process: follow what is stored (finished, or being written by
+            // another API process, which saves its text as it goes) until it ends.
+            return follow(row, ev.offset, who);
           }
         }
       } catch (err) {
