@@ -141,6 +141,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     tenantIds: async (tx) => (await repos.tenants.listAll(tx)).map((t) => t.id),
     audit: repos.audit,
     requireTenantRole,
+    resolveCacheMs: config.ASSISTANT_CACHE_SECONDS * 1000,
   });
   const tenants = createTenantsService({
     database,
