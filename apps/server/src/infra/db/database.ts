@@ -29,6 +29,11 @@ export interface Database {
   db: DB;
   /** Runs fn in one transaction with the tenant context set for row-level security. */
   scoped<T>(scope: Scope, fn: (tx: DB) => Promise<T>): Promise<T>;
+  /**
+   * Switches the row-level security context of a transaction opened by `scoped`, for work that
+   * learns its tenant from a first read (one transaction instead of two).
+   */
+  rescope(tx: DB, scope: Scope): Promise<void>;
   /** Raw statements, for health checks and tools. */
   runner: SqlRunner;
   /** True when every migration on disk has been applied. */
@@ -89,6 +94,7 @@ async function openEmbedded(opts: DatabaseOptions): Promise<Database> {
       pglite,
       runner,
       scoped: (scope, fn) => scopedTransaction(db, scope, fn),
+      rescope: setScope,
       isMigrated: async () => (await migration.pending(runner)) === 0,
       close: once(async () => {
         await pglite.close();
@@ -155,18 +161,23 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     db,
     runner,
     scoped: (scope, fn) => scopedTransaction(db, scope, fn),
+    rescope: setScope,
     isMigrated: async () => (await migration.pending(runner)) === 0,
     close: once(() => pool.end()),
   };
 }
 
+async function setScope(tx: DB, scope: Scope): Promise<void> {
+  await tx.execute(
+    sql`select set_config('app.tenant_id', ${scope.tenantId ?? ""}, true),
+               set_config('app.user_id', ${scope.userId ?? ""}, true),
+               set_config('app.bypass_rls', ${scope.bypass ? "on" : "off"}, true)`,
+  );
+}
+
 async function scopedTransaction<T>(db: DB, scope: Scope, fn: (tx: DB) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.execute(
-      sql`select set_config('app.tenant_id', ${scope.tenantId ?? ""}, true),
-                 set_config('app.user_id', ${scope.userId ?? ""}, true),
-                 set_config('app.bypass_rls', ${scope.bypass ? "on" : "off"}, true)`,
-    );
+    await setScope(tx as unknown as DB, scope);
     return fn(tx as unknown as DB);
   });
 }

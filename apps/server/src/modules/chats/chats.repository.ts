@@ -85,6 +85,10 @@ export function createChatsRepository(db: DB) {
       if (!row) throw new Error("insert returned nothing");
       return row;
     },
+    /** Inserts several messages in one statement; their `seq` follows the order given. */
+    async insertMessages(values: NewMessage[], tx: DB = db): Promise<MessageRow[]> {
+      return tx.insert(messages).values(values).returning();
+    },
     async findMessage(id: string, tx: DB = db): Promise<MessageRow | undefined> {
       const [row] = await tx.select().from(messages).where(eq(messages.id, id));
       return row;

@@ -16,7 +16,7 @@ import { presentMessage } from "./messages.presenter";
 export type Channel = "ws" | "http" | "sse" | "openai";
 
 export interface ChatsServiceDeps {
-  database: Pick<Database, "scoped">;
+  database: Pick<Database, "scoped" | "rescope">;
   chats: ChatsRepository;
   records: Pick<RecordsRepository, "insert">;
   tenants: Pick<TenantsRepository, "findById">;
@@ -73,20 +73,23 @@ export function createChatsService(deps: ChatsServiceDeps) {
   const now = deps.now ?? (() => performance.now());
   const flushMs = deps.flushMs ?? 1000;
 
+  /** Checks, in a transaction that may see every tenant, that the actor owns a chat; returns it. */
+  async function ownChatIn(tx: DB, actor: Actor, chatId: string): Promise<OwnedChat> {
+    // One query: the chat, its tenant (it exists: inner join) and the actor's membership.
+    const row = await repo.findChatForUser(chatId, actor.userId, tx);
+    if (!row || row.userId !== actor.userId || (actor.apiKeyTenantId && actor.apiKeyTenantId !== row.tenantId)) {
+      throw chatNotFound();
+    }
+    if (!isInstanceAdmin(actor) && !row.memberRole) {
+      throw notFound("tenant.not_found", "No such tenant, or you are not a member of it.");
+    }
+    const { memberRole: _role, ...chat } = row;
+    return chat;
+  }
+
   /** Loads a chat the actor owns; other users' and other tenants' chats are "not found". */
   async function ownChat(actor: Actor, chatId: string): Promise<OwnedChat> {
-    return database.scoped({ bypass: true }, async (tx) => {
-      // One query: the chat, its tenant (it exists: inner join) and the actor's membership.
-      const row = await repo.findChatForUser(chatId, actor.userId, tx);
-      if (!row || row.userId !== actor.userId || (actor.apiKeyTenantId && actor.apiKeyTenantId !== row.tenantId)) {
-        throw chatNotFound();
-      }
-      if (!isInstanceAdmin(actor) && !row.memberRole) {
-        throw notFound("tenant.not_found", "No such tenant, or you are not a member of it.");
-      }
-      const { memberRole: _role, ...chat } = row;
-      return chat;
-    });
+    return database.scoped({ bypass: true }, (tx) => ownChatIn(tx, actor, chatId));
   }
 
   async function ownMessage(actor: Actor, messageId: string): Promise<{ chat: OwnedChat; message: MessageRow }> {
@@ -171,102 +174,132 @@ export function createChatsService(deps: ChatsServiceDeps) {
         documentId: s.documentId,
         page: s.page,
       })) ?? null;
-    const row = await database.scoped({ tenantId: p.chat.tenantId }, async (tx) => {
-      const updated = await repo.updateMessage(
-        assistantRow.id,
-        {
-          content: text,
-          status: outcome.status,
-          model: outcome.model,
-          providerKind: outcome.providerKind,
-          promptVersions: outcome.promptVersions,
-          usage: { ...outcome.usage, ...outcome.cost },
-          latencyMs: outcome.totalMs,
-          firstTokenMs: outcome.firstTokenMs,
-          errorCode: outcome.errorCode,
-          sources,
-        },
-        tx,
-      );
-      await deps.records.insert(
-        recordOf(outcome, {
-          tenantId: p.chat.tenantId,
-          userId: p.actor.userId,
-          assistantId: p.chat.assistantId,
-          chatId: p.chat.id,
-          messageId: assistantRow.id,
-          channel: p.channel,
-        }),
-        tx,
-      );
-      return updated;
-    });
-    hub.end(assistantRow.id, {
-      type: "end",
+    const endEvent = {
+      type: "end" as const,
       status: outcome.status,
-      final: row,
       ...(outcome.errorCode ? { errorCode: outcome.errorCode, errorMessage: userFacingError(outcome.errorCode) } : {}),
-    });
+    };
+    // Whatever happens to the final write, the answer leaves the hub (the chat is not busy forever);
+    // watchers then read the stored row, and the sweeper fails it if it stayed `streaming`.
+    const row = await database
+      .scoped({ tenantId: p.chat.tenantId }, async (tx) => {
+        const updated = await repo.updateMessage(
+          assistantRow.id,
+          {
+            content: text,
+            status: outcome.status,
+            model: outcome.model,
+            providerKind: outcome.providerKind,
+            promptVersions: outcome.promptVersions,
+            usage: { ...outcome.usage, ...outcome.cost },
+            latencyMs: outcome.totalMs,
+            firstTokenMs: outcome.firstTokenMs,
+            errorCode: outcome.errorCode,
+            sources,
+          },
+          tx,
+        );
+        await deps.records.insert(
+          recordOf(outcome, {
+            tenantId: p.chat.tenantId,
+            userId: p.actor.userId,
+            assistantId: p.chat.assistantId,
+            chatId: p.chat.id,
+            messageId: assistantRow.id,
+            channel: p.channel,
+          }),
+          tx,
+        );
+        return updated;
+      })
+      .catch((err) => {
+        hub.end(assistantRow.id, endEvent);
+        throw err;
+      });
+    hub.end(assistantRow.id, { ...endEvent, final: row });
     if (!row) throw messageNotFound();
     return row;
   }
 
-  /** Starts an answer for `question` after `history` in a chat, with a new assistant message. */
+  /** Chats whose send is between its busy check and the answer's registration in the hub. */
+  const starting = new Set<string>();
+  const chatBusy = () =>
+    conflict("message.busy", "An answer in this chat is still being written. Stop it or wait for it.");
+
+  /**
+   * Starts an answer with a new assistant message, in ONE transaction: for a send, the access check
+   * (seeing every tenant), then, scoped to the chat's tenant, the history, the assistant, both new
+   * messages and the chat's title/time. A regenerate passes the chat and history it already read.
+   */
   async function startAnswer(p: {
     actor: Actor;
-    chat: OwnedChat;
-    question: string;
-    /** Earlier messages; when absent (send), read in the same transaction as the inserts. */
-    priorRows?: HistoryRow[];
+    chatId: string;
+    /** Regenerate: the chat (access already checked), the question and the history before it. */
+    known?: { chat: OwnedChat; question: string; priorRows: HistoryRow[] };
+    /** Send: the user's new message (also the question). */
     userContent?: string;
     channel: Channel;
     startedAt: number;
   }): Promise<SendResult> {
-    const { actor, chat } = p;
-    const { resolved, tenantName, userRow, assistantRow, priorRows } = await database.scoped(
-      { tenantId: chat.tenantId, userId: actor.userId },
-      async (tx) => {
-        const priorRows = p.priorRows ?? (await repo.recentHistory(chat.id, HISTORY_LIMIT, tx));
-        if (!p.priorRows && priorRows.some((r) => r.status === "streaming" && hub.get(r.id))) {
-          throw conflict("message.busy", "An answer in this chat is still being written. Stop it or wait for it.");
+    const { actor, known } = p;
+    let reserved: string | undefined;
+    try {
+      const opening = known ? { tenantId: known.chat.tenantId, userId: actor.userId } : { bypass: true };
+      const { chat, resolved, userRow, assistantRow, priorRows } = await database.scoped(opening, async (tx) => {
+        let chat: OwnedChat;
+        let priorRows: HistoryRow[];
+        if (known) {
+          chat = known.chat;
+          priorRows = known.priorRows;
+        } else {
+          chat = await ownChatIn(tx, actor, p.chatId);
+          // Checked after access, so a stranger's chat id answers "not found" whether busy or not.
+          if (hub.isChatBusy(chat.id) || starting.has(chat.id)) throw chatBusy();
+          starting.add(chat.id);
+          reserved = chat.id;
+          await database.rescope(tx, { tenantId: chat.tenantId, userId: actor.userId });
+          priorRows = await repo.recentHistory(chat.id, HISTORY_LIMIT, tx);
         }
         const resolved = await deps.resolveAssistant(chat.tenantId, chat.assistantId, tx);
-        const userRow = p.userContent
-          ? await repo.insertMessage(
-              { chatId: chat.id, tenantId: chat.tenantId, role: "user", content: p.userContent },
-              tx,
-            )
-          : null;
-        const assistantRow = await repo.insertMessage(
-          { chatId: chat.id, tenantId: chat.tenantId, role: "assistant", content: "", status: "streaming" },
+        const base = { chatId: chat.id, tenantId: chat.tenantId };
+        const rows = await repo.insertMessages(
+          [
+            ...(p.userContent ? [{ ...base, role: "user" as const, content: p.userContent }] : []),
+            { ...base, role: "assistant" as const, content: "", status: "streaming" as const },
+          ],
           tx,
         );
+        const userRow = p.userContent ? rows.find((r) => r.role === "user") : undefined;
+        const assistantRow = rows.find((r) => r.role === "assistant");
+        if (!assistantRow) throw new Error("insert returned nothing");
         if (!chat.title && p.userContent) await repo.renameChat(chat.id, titleFrom(p.userContent), tx);
         else await repo.touchChat(chat.id, tx);
-        return { resolved, tenantName: chat.tenantName, userRow, assistantRow, priorRows };
-      },
-    );
-    const generation = hub.start({ messageId: assistantRow.id, chatId: chat.id, userId: actor.userId });
-    const done = generate({
-      actor,
-      chat,
-      resolved,
-      tenantName,
-      question: p.question,
-      history: toHistory(priorRows),
-      assistantRow,
-      generation,
-      channel: p.channel,
-      startedAt: p.startedAt,
-    });
-    // The caller may never await `done` (WebSocket); failures are already recorded on the message.
-    done.catch(() => undefined);
-    return {
-      userMessage: userRow ? presentMessage(userRow) : null,
-      assistantMessage: presentMessage(assistantRow),
-      generation,
-      done,
-    };
+        return { chat, resolved, userRow, assistantRow, priorRows };
+      });
+      const generation = hub.start({ messageId: assistantRow.id, chatId: chat.id, userId: actor.userId });
+      const done = generate({
+        actor,
+        chat,
+        resolved,
+        tenantName: chat.tenantName,
+        question: known?.question ?? p.userContent ?? "",
+        history: toHistory(priorRows),
+        assistantRow,
+        generation,
+        channel: p.channel,
+        startedAt: p.startedAt,
+      });
+      // The caller may never await `done` (WebSocket); failures are already recorded on the message.
+      done.catch(() => undefined);
+      return {
+        userMessage: userRow ? presentMessage(userRow) : null,
+        assistantMessage: presentMessage(assistantRow),
+        generation,
+        done,
+      };
+    } finally {
+      if (reserved) starting.delete(reserved);
+    }
   }
 
   return {
@@ -328,9 +361,7 @@ export function createChatsService(deps: ChatsServiceDeps) {
 
     /** Stores the user's message and starts the answer. */
     async send(actor: Actor, chatId: string, content: string, channel: Channel): Promise<SendResult> {
-      const startedAt = now();
-      const chat = await ownChat(actor, chatId);
-      return startAnswer({ actor, chat, question: content, userContent: content, channel, startedAt });
+      return startAnswer({ actor, chatId, userContent: content, channel, startedAt: now() });
     },
 
     /** Answers the same question again with a new assistant message. */
@@ -348,7 +379,13 @@ export function createChatsService(deps: ChatsServiceDeps) {
       const lastUser = [...rows.rows].reverse().find((r) => r.role === "user");
       if (!lastUser) throw badRequest("message.not_assistant", "There is no question to answer again.");
       const prior = rows.rows.slice(0, rows.rows.indexOf(lastUser));
-      return startAnswer({ actor, chat, question: lastUser.content, priorRows: prior, channel, startedAt });
+      return startAnswer({
+        actor,
+        chatId: chat.id,
+        known: { chat, question: lastUser.content, priorRows: prior },
+        channel,
+        startedAt,
+      });
     },
 
     /** Stops a running answer; true when it was running in this process. */
