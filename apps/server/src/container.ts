@@ -256,6 +256,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     models,
     retriever,
     hub,
+    finalWritesInFlight: database.kind === "embedded" ? 1 : 2,
   });
   const records = createRecordsService({ database, records: repos.records, requireTenantRole });
   const openai = createOpenAiService({

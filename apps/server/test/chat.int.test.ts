@@ -169,6 +169,57 @@ describe.each(backends)("chat on $name", (backend) => {
     await ws.close();
   });
 
+  it("many concurrent sends: every question and every answer is stored, each with its request record", async () => {
+    // Answers that finish together are written in shared transactions (group commit).
+    const chats = await Promise.all(Array.from({ length: 24 }, () => newChat()));
+    const results = await Promise.all(
+      chats.map((chat, i) =>
+        t.app.inject({
+          method: "POST",
+          url: `/api/v1/chats/${chat.id}/messages`,
+          headers: alice,
+          payload: { content: `question ${i}` },
+        }),
+      ),
+    );
+    expect(results.map((r) => r.statusCode)).toEqual(chats.map(() => 200));
+    for (const [i, chat] of chats.entries()) {
+      const stored = await messagesOf(chat.id);
+      expect(stored.map((m) => [m.role, m.content, m.status])).toEqual([
+        ["user", `question ${i}`, "done"],
+        ["assistant", "Hello there", "done"],
+      ]);
+      expect(results[i]?.json().assistantMessage.id).toBe(stored[1]?.id);
+    }
+    const records = (
+      await t.app.inject({ url: `/api/v1/records?tenantId=${tenant.id}&limit=500`, headers: owner })
+    ).json();
+    const recorded = new Set(records.items.map((r: { messageId: string }) => r.messageId));
+    for (const r of results) expect(recorded.has(r.json().assistantMessage.id)).toBe(true);
+  });
+
+  it("refuses a second question while the chat's answer is being written, and takes it once stopped", async () => {
+    const chat = await newChat();
+    const ws = await openSocket(host, alice.token);
+    ws.send({ type: "send", chatId: chat.id, content: "slow please", ref: "a" });
+    const created = await ws.waitFor((e) => e.type === "message.created");
+    ws.send({ type: "send", chatId: chat.id, content: "too soon", ref: "b" });
+    const refused = await ws.waitFor((e) => e.type === "error" && e.ref === "b");
+    expect((refused.error as { code: string }).code).toBe("message.busy");
+    ws.send({ type: "stop", messageId: (created.assistantMessage as { id: string }).id });
+    await ws.waitFor((e) => e.type === "message.done");
+    ws.send({ type: "send", chatId: chat.id, content: "now then", ref: "c" });
+    await ws.waitFor((e) => e.type === "message.created" && e.ref === "c");
+    await ws.waitFor((e) => e.type === "message.done" && (e.message as { status: string }).status === "done");
+    expect((await messagesOf(chat.id)).map((m) => [m.role, m.status])).toEqual([
+      ["user", "done"],
+      ["assistant", "stopped"],
+      ["user", "done"],
+      ["assistant", "done"],
+    ]);
+    await ws.close();
+  });
+
   it("stops an answer: the partial text is kept with status stopped", async () => {
     const chat = await newChat();
     const ws = await openSocket(host, alice.token);

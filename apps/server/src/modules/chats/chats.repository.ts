@@ -1,4 +1,4 @@
-import { and, count, desc, eq, ilike, inArray, lt, or, sql } from "drizzle-orm";
+import { and, count, desc, eq, getTableColumns, ilike, inArray, lt, or, sql } from "drizzle-orm";
 import type { DB } from "../../infra/db/database";
 import { assistants, chats, marks, memberships, messages, reviews, tenants, users } from "../../infra/db/schema";
 
@@ -6,6 +6,21 @@ export type ChatRow = typeof chats.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
 export type NewMessage = typeof messages.$inferInsert;
 export type HistoryRow = Pick<MessageRow, "id" | "role" | "content" | "status">;
+/** The final state of an answer. */
+export type FinalPatch = Pick<
+  MessageRow,
+  | "id"
+  | "content"
+  | "status"
+  | "model"
+  | "providerKind"
+  | "promptVersions"
+  | "usage"
+  | "latencyMs"
+  | "firstTokenMs"
+  | "errorCode"
+  | "sources"
+>;
 
 const chatWithAssistant = {
   id: chats.id,
@@ -100,6 +115,50 @@ export function createChatsRepository(db: DB) {
         .where(eq(messages.id, id))
         .returning();
       return row;
+    },
+    /**
+     * Stores the final state of several answers in one statement (finished answers are written
+     * together); returns the updated rows (in no particular order).
+     */
+    async finishMessages(finals: FinalPatch[], tx: DB = db): Promise<MessageRow[]> {
+      if (finals.length === 0) return [];
+      const values = JSON.stringify(
+        finals.map((f) => ({
+          id: f.id,
+          content: f.content,
+          status: f.status,
+          model: f.model,
+          provider_kind: f.providerKind,
+          prompt_versions: f.promptVersions,
+          usage: f.usage,
+          latency_ms: f.latencyMs,
+          first_token_ms: f.firstTokenMs,
+          error_code: f.errorCode,
+          sources: f.sources,
+        })),
+      );
+      return tx
+        .update(messages)
+        .set({
+          content: sql`v.content`,
+          status: sql`v.status`,
+          model: sql`v.model`,
+          providerKind: sql`v.provider_kind`,
+          promptVersions: sql`v.prompt_versions`,
+          usage: sql`v.usage`,
+          latencyMs: sql`v.latency_ms`,
+          firstTokenMs: sql`v.first_token_ms`,
+          errorCode: sql`v.error_code`,
+          sources: sql`v.sources`,
+          updatedAt: new Date(),
+        })
+        .from(
+          sql`jsonb_to_recordset(${values}::jsonb) as v(id uuid, content text, status text, model text,
+            provider_kind text, prompt_versions jsonb, usage jsonb, latency_ms integer, first_token_ms integer,
+            error_code text, sources jsonb)`,
+        )
+        .where(eq(messages.id, sql`v.id`))
+        .returning(getTableColumns(messages));
     },
     /** A page of messages, oldest first; `before` pages back from a message (by insertion order). */
     async listMessages(chatId: string, opts: { before?: MessageRow; limit: number }, tx: DB = db) {

@@ -2,14 +2,15 @@ import type { Chat, Message } from "@atrium/contracts";
 import type { Database, DB } from "../../infra/db/database";
 import type { ChatMessage } from "../../infra/llm/llm.types";
 import { badRequest, conflict, notFound } from "../../lib/errors";
+import { createGroupCommit } from "../../lib/group-commit";
 import type { Actor } from "../../plugins/auth";
 import type { ResolvedAssistant } from "../assistants/assistants.service";
-import type { RecordsRepository } from "../records/records.repository";
+import type { NewRequestRecord, RecordsRepository } from "../records/records.repository";
 import { isInstanceAdmin, type RequireTenantRole } from "../tenants/tenant-access";
 import type { TenantsRepository } from "../tenants/tenants.repository";
 import { createAnswerPipeline, newOutcome, recordOf } from "./answer-pipeline";
 import type { ModelResolver, Retriever } from "./chat-ports";
-import type { ChatsRepository, ChatView, HistoryRow, MessageRow } from "./chats.repository";
+import type { ChatsRepository, ChatView, FinalPatch, HistoryRow, MessageRow } from "./chats.repository";
 import type { Generation, GenerationHub } from "./generation-hub";
 import { presentMessage } from "./messages.presenter";
 
@@ -27,6 +28,8 @@ export interface ChatsServiceDeps {
   hub: GenerationHub;
   /** How many passages the documents assistant reads. */
   retrievalK?: number;
+  /** Final-write batches in flight at once (1 on the embedded database: it runs one statement at a time). */
+  finalWritesInFlight?: number;
   /** How often partial answers are written to the database (ms). */
   flushMs?: number;
   now?: () => number;
@@ -41,6 +44,13 @@ export interface SendResult {
 }
 
 const HISTORY_LIMIT = 100;
+
+/** An answer's final state and its request record, written by the group commit. */
+interface FinalWrite {
+  tenantId: string;
+  patch: FinalPatch;
+  record: NewRequestRecord;
+}
 
 /** A chat the actor may use, with its tenant's name (read in the same query). */
 type OwnedChat = ChatView & { tenantName: string };
@@ -100,6 +110,36 @@ export function createChatsService(deps: ChatsServiceDeps) {
     });
     return { chat, message };
   }
+
+  /**
+   * Final writes of finished answers, group-committed: answers that finish while a write is in
+   * flight are stored together in the next transaction (per tenant: one UPDATE of their messages,
+   * one INSERT of their request records), so the cost per answer falls as load rises.
+   */
+  const finals = createGroupCommit<FinalWrite, MessageRow | undefined>({
+    maxInFlight: deps.finalWritesInFlight ?? 1,
+    write: async (items) => {
+      const byTenant = new Map<string, FinalWrite[]>();
+      for (const item of items) byTenant.set(item.tenantId, [...(byTenant.get(item.tenantId) ?? []), item]);
+      const stored = new Map<string, MessageRow>();
+      const [firstTenant] = byTenant.keys();
+      await database.scoped({ tenantId: firstTenant }, async (tx) => {
+        for (const [tenantId, group] of byTenant) {
+          if (tenantId !== firstTenant) await database.rescope(tx, { tenantId });
+          for (const row of await repo.finishMessages(
+            group.map((g) => g.patch),
+            tx,
+          ))
+            stored.set(row.id, row);
+          await deps.records.insert(
+            group.map((g) => g.record),
+            tx,
+          );
+        }
+      });
+      return items.map((i) => stored.get(i.patch.id));
+    },
+  });
 
   /** Model history from stored messages: finished turns only, the last answer of a regenerated run. */
   function toHistory(rows: HistoryRow[]): ChatMessage[] {
@@ -181,36 +221,30 @@ export function createChatsService(deps: ChatsServiceDeps) {
     };
     // Whatever happens to the final write, the answer leaves the hub (the chat is not busy forever);
     // watchers then read the stored row, and the sweeper fails it if it stayed `streaming`.
-    const row = await database
-      .scoped({ tenantId: p.chat.tenantId }, async (tx) => {
-        const updated = await repo.updateMessage(
-          assistantRow.id,
-          {
-            content: text,
-            status: outcome.status,
-            model: outcome.model,
-            providerKind: outcome.providerKind,
-            promptVersions: outcome.promptVersions,
-            usage: { ...outcome.usage, ...outcome.cost },
-            latencyMs: outcome.totalMs,
-            firstTokenMs: outcome.firstTokenMs,
-            errorCode: outcome.errorCode,
-            sources,
-          },
-          tx,
-        );
-        await deps.records.insert(
-          recordOf(outcome, {
-            tenantId: p.chat.tenantId,
-            userId: p.actor.userId,
-            assistantId: p.chat.assistantId,
-            chatId: p.chat.id,
-            messageId: assistantRow.id,
-            channel: p.channel,
-          }),
-          tx,
-        );
-        return updated;
+    const row = await finals
+      .write({
+        tenantId: p.chat.tenantId,
+        patch: {
+          id: assistantRow.id,
+          content: text,
+          status: outcome.status,
+          model: outcome.model,
+          providerKind: outcome.providerKind,
+          promptVersions: outcome.promptVersions,
+          usage: { ...outcome.usage, ...outcome.cost },
+          latencyMs: outcome.totalMs,
+          firstTokenMs: outcome.firstTokenMs,
+          errorCode: outcome.errorCode,
+          sources,
+        },
+        record: recordOf(outcome, {
+          tenantId: p.chat.tenantId,
+          userId: p.actor.userId,
+          assistantId: p.chat.assistantId,
+          chatId: p.chat.id,
+          messageId: assistantRow.id,
+          channel: p.channel,
+        }),
       })
       .catch((err) => {
         hub.end(assistantRow.id, endEvent);
