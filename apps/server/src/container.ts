@@ -256,6 +256,9 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     models,
     retriever,
     hub,
+    // PGlite runs one statement at a time: one batch in flight. PostgreSQL: two, so a send need not
+    // wait for a whole batch to finish, leaving most of the pool to the rest of the app.
+    sendWritesInFlight: database.kind === "embedded" ? 1 : 2,
     finalWritesInFlight: database.kind === "embedded" ? 1 : 2,
   });
   const records = createRecordsService({ database, records: repos.records, requireTenantRole });

@@ -4,6 +4,10 @@
  * microtask); under load the fixed cost of a transaction (BEGIN, scope, COMMIT, the database's own
  * per-statement overhead) is shared by every item of a batch. Each caller's promise settles when
  * its own item is durable (the batch committed) or has failed.
+ *
+ * A batch starts on `setImmediate`, i.e. after the I/O callbacks already due have run: requests that
+ * arrived together are written together even on the embedded database, whose statements run on this
+ * thread and would otherwise finish a whole transaction before the next request is even read.
  */
 export function createGroupCommit<I, O>(opts: {
   /** Writes a batch in one transaction; returns one result per item, in order. */
@@ -45,9 +49,14 @@ export function createGroupCommit<I, O>(opts: {
       inFlight++;
       void writeBatch(batch).finally(() => {
         inFlight--;
-        pump();
+        schedule();
       });
     }
+  }
+  function schedule() {
+    if (scheduled || queue.length === 0) return;
+    scheduled = true;
+    setImmediate(pump);
   }
 
   return {
@@ -55,10 +64,7 @@ export function createGroupCommit<I, O>(opts: {
     write(item: I): Promise<O> {
       return new Promise<O>((resolve, reject) => {
         queue.push({ item, resolve, reject });
-        if (!scheduled) {
-          scheduled = true;
-          queueMicrotask(pump);
-        }
+        schedule();
       });
     },
     /** Items waiting for a batch (not yet being written). */

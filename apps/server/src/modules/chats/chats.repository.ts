@@ -54,6 +54,20 @@ export function createChatsRepository(db: DB) {
         .where(eq(chats.id, id));
       return row;
     },
+    /**
+     * Several chats at once (a batch of sends), each with its tenant's name and its OWNER's role in
+     * that tenant (null: not a member); callers check that the owner is the one asking.
+     */
+    async findChatsWithOwnerRole(ids: string[], tx: DB = db) {
+      if (ids.length === 0) return [];
+      return tx
+        .select({ ...chatWithAssistant, tenantName: tenants.name, memberRole: memberships.role })
+        .from(chats)
+        .innerJoin(assistants, eq(assistants.id, chats.assistantId))
+        .innerJoin(tenants, eq(tenants.id, chats.tenantId))
+        .leftJoin(memberships, and(eq(memberships.tenantId, chats.tenantId), eq(memberships.userId, chats.userId)))
+        .where(inArray(chats.id, ids));
+    },
     async findChat(id: string, tx: DB = db): Promise<ChatView | undefined> {
       const [row] = await tx
         .select(chatWithAssistant)
@@ -87,6 +101,15 @@ export function createChatsRepository(db: DB) {
     },
     async renameChat(id: string, title: string, tx: DB = db) {
       await tx.update(chats).set({ title, updatedAt: new Date() }).where(eq(chats.id, id));
+    },
+    /** Marks several chats as just used, giving untitled ones a title, in one statement. */
+    async touchChats(items: { id: string; title: string }[], tx: DB = db) {
+      if (items.length === 0) return;
+      await tx
+        .update(chats)
+        .set({ updatedAt: new Date(), title: sql`case when ${chats.title} = '' then v.title else ${chats.title} end` })
+        .from(sql`jsonb_to_recordset(${JSON.stringify(items)}::jsonb) as v(id uuid, title text)`)
+        .where(eq(chats.id, sql`v.id`));
     },
     async touchChat(id: string, tx: DB = db) {
       await tx.update(chats).set({ updatedAt: new Date() }).where(eq(chats.id, id));
@@ -192,6 +215,33 @@ export function createChatsRepository(db: DB) {
         .orderBy(desc(messages.seq))
         .limit(limit);
       return rows.reverse();
+    },
+    /** History for several chats at once: per chat its last `limit` messages, oldest first. */
+    async recentHistories(chatIds: string[], limit: number, tx: DB = db): Promise<Map<string, HistoryRow[]>> {
+      const out = new Map<string, HistoryRow[]>(chatIds.map((id) => [id, []]));
+      if (chatIds.length === 0) return out;
+      // Per chat, the newest `limit` messages by the (chat_id, seq) index, not the whole chat.
+      const last = tx
+        .select({
+          id: messages.id,
+          role: messages.role,
+          content: messages.content,
+          status: messages.status,
+          seq: messages.seq,
+        })
+        .from(messages)
+        .where(eq(messages.chatId, chats.id))
+        .orderBy(desc(messages.seq))
+        .limit(limit)
+        .as("last");
+      const rows = await tx
+        .select({ chatId: chats.id, id: last.id, role: last.role, content: last.content, status: last.status })
+        .from(chats)
+        .crossJoinLateral(last)
+        .where(inArray(chats.id, chatIds))
+        .orderBy(last.seq);
+      for (const { chatId, ...row } of rows) out.get(chatId)?.push(row);
+      return out;
     },
     /** Fails answers whose generation stopped reporting (a crashed process); returns how many. */
     async failStaleStreaming(olderThan: Date, tx: DB = db): Promise<MessageRow[]> {

@@ -1,7 +1,7 @@
 import type { Chat, Message } from "@atrium/contracts";
 import type { Database, DB } from "../../infra/db/database";
 import type { ChatMessage } from "../../infra/llm/llm.types";
-import { badRequest, conflict, notFound } from "../../lib/errors";
+import { AppError, badRequest, conflict, notFound } from "../../lib/errors";
 import { createGroupCommit } from "../../lib/group-commit";
 import type { Actor } from "../../plugins/auth";
 import type { ResolvedAssistant } from "../assistants/assistants.service";
@@ -28,6 +28,8 @@ export interface ChatsServiceDeps {
   hub: GenerationHub;
   /** How many passages the documents assistant reads. */
   retrievalK?: number;
+  /** Send batches in flight at once (1 on the embedded database). */
+  sendWritesInFlight?: number;
   /** Final-write batches in flight at once (1 on the embedded database: it runs one statement at a time). */
   finalWritesInFlight?: number;
   /** How often partial answers are written to the database (ms). */
@@ -44,6 +46,12 @@ export interface SendResult {
 }
 
 const HISTORY_LIMIT = 100;
+
+/** A refusal to hand to one caller of a batch; anything else fails the batch (and is retried alone). */
+function asAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  throw err;
+}
 
 /** An answer's final state and its request record, written by the group commit. */
 interface FinalWrite {
@@ -83,10 +91,8 @@ export function createChatsService(deps: ChatsServiceDeps) {
   const now = deps.now ?? (() => performance.now());
   const flushMs = deps.flushMs ?? 1000;
 
-  /** Checks, in a transaction that may see every tenant, that the actor owns a chat; returns it. */
-  async function ownChatIn(tx: DB, actor: Actor, chatId: string): Promise<OwnedChat> {
-    // One query: the chat, its tenant (it exists: inner join) and the actor's membership.
-    const row = await repo.findChatForUser(chatId, actor.userId, tx);
+  /** The chat if the actor owns it and may use its tenant; else the "not found" the actor sees. */
+  function checkOwned(actor: Actor, row: (OwnedChat & { memberRole: string | null }) | undefined): OwnedChat {
     if (!row || row.userId !== actor.userId || (actor.apiKeyTenantId && actor.apiKeyTenantId !== row.tenantId)) {
       throw chatNotFound();
     }
@@ -99,7 +105,10 @@ export function createChatsService(deps: ChatsServiceDeps) {
 
   /** Loads a chat the actor owns; other users' and other tenants' chats are "not found". */
   async function ownChat(actor: Actor, chatId: string): Promise<OwnedChat> {
-    return database.scoped({ bypass: true }, (tx) => ownChatIn(tx, actor, chatId));
+    // One query: the chat, its tenant (it exists: inner join) and the actor's membership.
+    return database.scoped({ bypass: true }, async (tx) =>
+      checkOwned(actor, await repo.findChatForUser(chatId, actor.userId, tx)),
+    );
   }
 
   async function ownMessage(actor: Actor, messageId: string): Promise<{ chat: OwnedChat; message: MessageRow }> {
@@ -260,80 +269,130 @@ export function createChatsService(deps: ChatsServiceDeps) {
   const chatBusy = () =>
     conflict("message.busy", "An answer in this chat is still being written. Stop it or wait for it.");
 
-  /**
-   * Starts an answer with a new assistant message, in ONE transaction: for a send, the access check
-   * (seeing every tenant), then, scoped to the chat's tenant, the history, the assistant, both new
-   * messages and the chat's title/time. A regenerate passes the chat and history it already read.
-   */
-  async function startAnswer(p: {
+  /** What a send or regenerate stored, ready for the answer to start. */
+  interface Prepared {
+    chat: OwnedChat;
+    resolved: ResolvedAssistant;
+    userRow: MessageRow | undefined;
+    assistantRow: MessageRow;
+    priorRows: HistoryRow[];
+  }
+  interface SendRequest {
     actor: Actor;
     chatId: string;
-    /** Regenerate: the chat (access already checked), the question and the history before it. */
-    known?: { chat: OwnedChat; question: string; priorRows: HistoryRow[] };
-    /** Send: the user's new message (also the question). */
-    userContent?: string;
-    channel: Channel;
-    startedAt: number;
-  }): Promise<SendResult> {
-    const { actor, known } = p;
-    let reserved: string | undefined;
-    try {
-      const opening = known ? { tenantId: known.chat.tenantId, userId: actor.userId } : { bypass: true };
-      const { chat, resolved, userRow, assistantRow, priorRows } = await database.scoped(opening, async (tx) => {
-        let chat: OwnedChat;
-        let priorRows: HistoryRow[];
-        if (known) {
-          chat = known.chat;
-          priorRows = known.priorRows;
-        } else {
-          chat = await ownChatIn(tx, actor, p.chatId);
-          // Checked after access, so a stranger's chat id answers "not found" whether busy or not.
-          if (hub.isChatBusy(chat.id) || starting.has(chat.id)) throw chatBusy();
-          starting.add(chat.id);
-          reserved = chat.id;
-          await database.rescope(tx, { tenantId: chat.tenantId, userId: actor.userId });
-          priorRows = await repo.recentHistory(chat.id, HISTORY_LIMIT, tx);
-        }
-        const resolved = await deps.resolveAssistant(chat.tenantId, chat.assistantId, tx);
-        const base = { chatId: chat.id, tenantId: chat.tenantId };
-        const rows = await repo.insertMessages(
-          [
-            ...(p.userContent ? [{ ...base, role: "user" as const, content: p.userContent }] : []),
-            { ...base, role: "assistant" as const, content: "", status: "streaming" as const },
-          ],
-          tx,
-        );
-        const userRow = p.userContent ? rows.find((r) => r.role === "user") : undefined;
-        const assistantRow = rows.find((r) => r.role === "assistant");
-        if (!assistantRow) throw new Error("insert returned nothing");
-        if (!chat.title && p.userContent) await repo.renameChat(chat.id, titleFrom(p.userContent), tx);
-        else await repo.touchChat(chat.id, tx);
-        return { chat, resolved, userRow, assistantRow, priorRows };
-      });
-      const generation = hub.start({ messageId: assistantRow.id, chatId: chat.id, userId: actor.userId });
-      const done = generate({
-        actor,
-        chat,
-        resolved,
-        tenantName: chat.tenantName,
-        question: known?.question ?? p.userContent ?? "",
-        history: toHistory(priorRows),
-        assistantRow,
-        generation,
-        channel: p.channel,
-        startedAt: p.startedAt,
-      });
-      // The caller may never await `done` (WebSocket); failures are already recorded on the message.
-      done.catch(() => undefined);
-      return {
-        userMessage: userRow ? presentMessage(userRow) : null,
-        assistantMessage: presentMessage(assistantRow),
-        generation,
-        done,
-      };
-    } finally {
-      if (reserved) starting.delete(reserved);
-    }
+    content: string;
+  }
+
+  /**
+   * Sends, group-committed: sends that arrive while one batch is being written are written together
+   * in the next transaction: one access-check query for the batch (seeing every tenant), then per
+   * tenant (scoped to it): one history query, one INSERT of every question and empty answer, one
+   * UPDATE of the chats. A send is answered only after its batch committed. A send refused by its
+   * own checks (not found, busy, assistant disabled) fails alone; if the batch fails as a whole,
+   * every send in it is retried alone.
+   */
+  const sends = createGroupCommit<SendRequest, Prepared | AppError>({
+    maxInFlight: deps.sendWritesInFlight ?? 1,
+    write: async (items) => {
+      const reserved: string[] = [];
+      try {
+        return await database.scoped({ bypass: true }, async (tx) => {
+          const out: (Prepared | AppError)[] = [];
+          const found = new Map(
+            (
+              await repo.findChatsWithOwnerRole(
+                items.map((i) => i.chatId),
+                tx,
+              )
+            ).map((r) => [r.id, r]),
+          );
+          const byTenant = new Map<string, { index: number; item: SendRequest; chat: OwnedChat }[]>();
+          for (const [index, item] of items.entries()) {
+            try {
+              const chat = checkOwned(item.actor, found.get(item.chatId));
+              // Checked after access, so a stranger's chat id answers "not found" whether busy or not.
+              if (hub.isChatBusy(chat.id) || starting.has(chat.id)) throw chatBusy();
+              starting.add(chat.id);
+              reserved.push(chat.id);
+              byTenant.set(chat.tenantId, [...(byTenant.get(chat.tenantId) ?? []), { index, item, chat }]);
+            } catch (err) {
+              out[index] = asAppError(err);
+            }
+          }
+          for (const [tenantId, group] of byTenant) {
+            // Row-level security for the writes: this tenant only (the policies key on the tenant).
+            await database.rescope(tx, { tenantId });
+            const ready: { index: number; item: SendRequest; chat: OwnedChat; resolved: ResolvedAssistant }[] = [];
+            for (const g of group) {
+              try {
+                ready.push({ ...g, resolved: await deps.resolveAssistant(tenantId, g.chat.assistantId, tx) });
+              } catch (err) {
+                out[g.index] = asAppError(err);
+              }
+            }
+            if (ready.length === 0) continue;
+            const histories = await repo.recentHistories(
+              ready.map((r) => r.chat.id),
+              HISTORY_LIMIT,
+              tx,
+            );
+            const inserted = await repo.insertMessages(
+              ready.flatMap((r) => [
+                { chatId: r.chat.id, tenantId, role: "user" as const, content: r.item.content },
+                { chatId: r.chat.id, tenantId, role: "assistant" as const, content: "", status: "streaming" as const },
+              ]),
+              tx,
+            );
+            await repo.touchChats(
+              ready.map((r) => ({ id: r.chat.id, title: titleFrom(r.item.content) })),
+              tx,
+            );
+            for (const r of ready) {
+              const userRow = inserted.find((m) => m.chatId === r.chat.id && m.role === "user");
+              const assistantRow = inserted.find((m) => m.chatId === r.chat.id && m.role === "assistant");
+              if (!userRow || !assistantRow) throw new Error("insert returned nothing");
+              out[r.index] = {
+                chat: r.chat,
+                resolved: r.resolved,
+                userRow,
+                assistantRow,
+                priorRows: histories.get(r.chat.id) ?? [],
+              };
+            }
+          }
+          return out;
+        });
+      } catch (err) {
+        for (const id of reserved) starting.delete(id);
+        throw err;
+      }
+    },
+  });
+
+  /** Registers the answer in the hub and starts generating it (not awaited: `done` tells the end). */
+  function launch(actor: Actor, prepared: Prepared, question: string, channel: Channel, startedAt: number): SendResult {
+    const { chat, assistantRow, userRow } = prepared;
+    const generation = hub.start({ messageId: assistantRow.id, chatId: chat.id, userId: actor.userId });
+    const done = generate({
+      actor,
+      chat,
+      resolved: prepared.resolved,
+      tenantName: chat.tenantName,
+      question,
+      history: toHistory(prepared.priorRows),
+      assistantRow,
+      generation,
+      channel,
+      startedAt,
+    });
+    // The caller may never await `done` (WebSocket); failures are already recorded on the message.
+    done.catch(() => undefined);
+    return {
+      userMessage: userRow ? presentMessage(userRow) : null,
+      assistantMessage: presentMessage(assistantRow),
+      generation,
+      done,
+    };
   }
 
   return {
@@ -395,7 +454,14 @@ export function createChatsService(deps: ChatsServiceDeps) {
 
     /** Stores the user's message and starts the answer. */
     async send(actor: Actor, chatId: string, content: string, channel: Channel): Promise<SendResult> {
-      return startAnswer({ actor, chatId, userContent: content, channel, startedAt: now() });
+      const startedAt = now();
+      const prepared = await sends.write({ actor, chatId, content });
+      if (prepared instanceof AppError) throw prepared;
+      try {
+        return launch(actor, prepared, content, channel, startedAt);
+      } finally {
+        starting.delete(prepared.chat.id);
+      }
     },
 
     /** Answers the same question again with a new assistant message. */
@@ -413,13 +479,17 @@ export function createChatsService(deps: ChatsServiceDeps) {
       const lastUser = [...rows.rows].reverse().find((r) => r.role === "user");
       if (!lastUser) throw badRequest("message.not_assistant", "There is no question to answer again.");
       const prior = rows.rows.slice(0, rows.rows.indexOf(lastUser));
-      return startAnswer({
-        actor,
-        chatId: chat.id,
-        known: { chat, question: lastUser.content, priorRows: prior },
-        channel,
-        startedAt,
+      const prepared = await database.scoped({ tenantId: chat.tenantId, userId: actor.userId }, async (tx) => {
+        const resolved = await deps.resolveAssistant(chat.tenantId, chat.assistantId, tx);
+        const [assistantRow] = await repo.insertMessages(
+          [{ chatId: chat.id, tenantId: chat.tenantId, role: "assistant", content: "", status: "streaming" }],
+          tx,
+        );
+        if (!assistantRow) throw new Error("insert returned nothing");
+        await repo.touchChat(chat.id, tx);
+        return { chat, resolved, userRow: undefined, assistantRow, priorRows: prior };
       });
+      return launch(actor, prepared, lastUser.content, channel, startedAt);
     },
 
     /** Stops a running answer; true when it was running in this process. */
