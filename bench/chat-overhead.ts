@@ -322,7 +322,7 @@ interface RunResult {
   deferred: number;
   unfinished: number;
   /** With --count-queries: per message answered in the measured window. */
-  queries?: { transactions: number; statements: number };
+  queries?: { transactions: number; statements: number; roundTrips: number };
   server: {
     rssMB: number;
     rssPeakMB: number;
@@ -420,6 +420,7 @@ async function runOnce(
           queries: {
             transactions: round(counted.transactions / Math.max(1, completedInWindow), 2),
             statements: round(counted.statements / Math.max(1, completedInWindow), 2),
+            roundTrips: round(counted.roundTrips / Math.max(1, completedInWindow), 2),
           },
         }
       : {}),
@@ -480,7 +481,7 @@ async function traceQueries(server: ServerHandle, host: string) {
   const perMsg = (x: number) => round(x / n, 2);
   console.log(`\nQuery trace (${opts.backend}): ${n} sequential messages on one socket, one chat`);
   console.log(
-    `  transactions/message: ${perMsg(counts.transactions)}   statements/message (excl. BEGIN/COMMIT): ${perMsg(counts.statements)}   time awaiting the database: ${perMsg(counts.dbMs)} ms/message`,
+    `  transactions/message: ${perMsg(counts.transactions)}   statements/message (excl. BEGIN/COMMIT): ${perMsg(counts.statements)}   PostgreSQL round trips/message: ${perMsg(counts.roundTrips)}   time awaiting the database: ${perMsg(counts.dbMs)} ms/message`,
   );
   const rows = Object.entries(counts.byKind)
     .sort((a, b) => b[1] - a[1])
@@ -623,7 +624,7 @@ async function main() {
           );
           if (r.queries)
             console.log(
-              `   per message: ${r.queries.transactions} transactions, ${r.queries.statements} statements (excl. BEGIN/COMMIT)`,
+              `   per message: ${r.queries.transactions} transactions, ${r.queries.statements} statements (excl. BEGIN/COMMIT), ${r.queries.roundTrips} PostgreSQL round trips`,
             );
           if (Object.keys(r.errors).length || r.unfinished)
             console.log(`   errors: ${JSON.stringify(r.errors)} unfinished: ${r.unfinished}`);
