@@ -249,7 +249,6 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
   const chats = createChatsService({
     database,
     chats: repos.chats,
-    records: repos.records,
     tenants: repos.tenants,
     resolveAssistant: (tenantId, assistantId, tx) => assistants.resolve(tenantId, assistantId, tx),
     requireTenantRole,

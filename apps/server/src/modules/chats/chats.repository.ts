@@ -1,6 +1,16 @@
 import { and, count, desc, eq, getTableColumns, ilike, inArray, lt, or, sql } from "drizzle-orm";
 import type { DB } from "../../infra/db/database";
-import { assistants, chats, marks, memberships, messages, reviews, tenants, users } from "../../infra/db/schema";
+import {
+  assistants,
+  chats,
+  marks,
+  memberships,
+  messages,
+  requestRecords,
+  reviews,
+  tenants,
+  users,
+} from "../../infra/db/schema";
 
 export type ChatRow = typeof chats.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
@@ -102,14 +112,28 @@ export function createChatsRepository(db: DB) {
     async renameChat(id: string, title: string, tx: DB = db) {
       await tx.update(chats).set({ title, updatedAt: new Date() }).where(eq(chats.id, id));
     },
-    /** Marks several chats as just used, giving untitled ones a title, in one statement. */
-    async touchChats(items: { id: string; title: string }[], tx: DB = db) {
-      if (items.length === 0) return;
-      await tx
-        .update(chats)
-        .set({ updatedAt: new Date(), title: sql`case when ${chats.title} = '' then v.title else ${chats.title} end` })
-        .from(sql`jsonb_to_recordset(${JSON.stringify(items)}::jsonb) as v(id uuid, title text)`)
-        .where(eq(chats.id, sql`v.id`));
+    /**
+     * Inserts the messages of a batch of sends and marks their chats as just used (giving untitled
+     * ones a title) in ONE statement (the chats' UPDATE is a data-modifying CTE).
+     */
+    async insertMessagesTouchingChats(
+      values: NewMessage[],
+      touches: { id: string; title: string }[],
+      tx: DB = db,
+    ): Promise<MessageRow[]> {
+      const touched = tx.$with("touched").as(
+        tx
+          .update(chats)
+          .set({
+            updatedAt: new Date(),
+            title: sql`case when ${chats.title} = '' then v.title else ${chats.title} end`,
+          })
+          .from(sql`jsonb_to_recordset(${JSON.stringify(touches)}::jsonb) as v(id uuid, title text)`)
+          .where(eq(chats.id, sql`v.id`))
+          .returning({ id: chats.id }),
+      );
+      const inserted = tx.$with("inserted").as(tx.insert(messages).values(values).returning(getTableColumns(messages)));
+      return tx.with(touched, inserted).select().from(inserted).orderBy(inserted.seq);
     },
     async touchChat(id: string, tx: DB = db) {
       await tx.update(chats).set({ updatedAt: new Date() }).where(eq(chats.id, id));
@@ -140,10 +164,14 @@ export function createChatsRepository(db: DB) {
       return row;
     },
     /**
-     * Stores the final state of several answers in one statement (finished answers are written
-     * together); returns the updated rows (in no particular order).
+     * Stores the final state of several answers and their request records in ONE statement (the
+     * records' INSERT is a data-modifying CTE); returns the updated rows (in no particular order).
      */
-    async finishMessages(finals: FinalPatch[], tx: DB = db): Promise<MessageRow[]> {
+    async finishAnswers(
+      finals: FinalPatch[],
+      records: (typeof requestRecords.$inferInsert)[],
+      tx: DB = db,
+    ): Promise<MessageRow[]> {
       if (finals.length === 0) return [];
       const values = JSON.stringify(
         finals.map((f) => ({
@@ -160,28 +188,35 @@ export function createChatsRepository(db: DB) {
           sources: f.sources,
         })),
       );
-      return tx
-        .update(messages)
-        .set({
-          content: sql`v.content`,
-          status: sql`v.status`,
-          model: sql`v.model`,
-          providerKind: sql`v.provider_kind`,
-          promptVersions: sql`v.prompt_versions`,
-          usage: sql`v.usage`,
-          latencyMs: sql`v.latency_ms`,
-          firstTokenMs: sql`v.first_token_ms`,
-          errorCode: sql`v.error_code`,
-          sources: sql`v.sources`,
-          updatedAt: new Date(),
-        })
-        .from(
-          sql`jsonb_to_recordset(${values}::jsonb) as v(id uuid, content text, status text, model text,
-            provider_kind text, prompt_versions jsonb, usage jsonb, latency_ms integer, first_token_ms integer,
-            error_code text, sources jsonb)`,
-        )
-        .where(eq(messages.id, sql`v.id`))
-        .returning(getTableColumns(messages));
+      const updated = tx.$with("updated").as(
+        tx
+          .update(messages)
+          .set({
+            content: sql`v.content`,
+            status: sql`v.status`,
+            model: sql`v.model`,
+            providerKind: sql`v.provider_kind`,
+            promptVersions: sql`v.prompt_versions`,
+            usage: sql`v.usage`,
+            latencyMs: sql`v.latency_ms`,
+            firstTokenMs: sql`v.first_token_ms`,
+            errorCode: sql`v.error_code`,
+            sources: sql`v.sources`,
+            updatedAt: new Date(),
+          })
+          .from(
+            sql`jsonb_to_recordset(${values}::jsonb) as v(id uuid, content text, status text, model text,
+              provider_kind text, prompt_versions jsonb, usage jsonb, latency_ms integer, first_token_ms integer,
+              error_code text, sources jsonb)`,
+          )
+          .where(eq(messages.id, sql`v.id`))
+          .returning(getTableColumns(messages)),
+      );
+      if (records.length === 0) return tx.with(updated).select().from(updated);
+      const recorded = tx
+        .$with("recorded")
+        .as(tx.insert(requestRecords).values(records).returning({ id: requestRecords.id }));
+      return tx.with(updated, recorded).select().from(updated);
     },
     /** A page of messages, oldest first; `before` pages back from a message (by insertion order). */
     async listMessages(chatId: string, opts: { before?: MessageRow; limit: number }, tx: DB = db) {

@@ -5,7 +5,7 @@ import { AppError, badRequest, conflict, notFound } from "../../lib/errors";
 import { createGroupCommit } from "../../lib/group-commit";
 import type { Actor } from "../../plugins/auth";
 import type { ResolvedAssistant } from "../assistants/assistants.service";
-import type { NewRequestRecord, RecordsRepository } from "../records/records.repository";
+import type { NewRequestRecord } from "../records/records.repository";
 import { isInstanceAdmin, type RequireTenantRole } from "../tenants/tenant-access";
 import type { TenantsRepository } from "../tenants/tenants.repository";
 import { createAnswerPipeline, newOutcome, recordOf } from "./answer-pipeline";
@@ -19,7 +19,6 @@ export type Channel = "ws" | "http" | "sse" | "openai";
 export interface ChatsServiceDeps {
   database: Pick<Database, "scoped" | "rescope">;
   chats: ChatsRepository;
-  records: Pick<RecordsRepository, "insert">;
   tenants: Pick<TenantsRepository, "findById">;
   resolveAssistant: (tenantId: string, assistantId: string, tx: DB) => Promise<ResolvedAssistant>;
   requireTenantRole: RequireTenantRole;
@@ -135,15 +134,12 @@ export function createChatsService(deps: ChatsServiceDeps) {
       await database.scoped({ tenantId: firstTenant }, async (tx) => {
         for (const [tenantId, group] of byTenant) {
           if (tenantId !== firstTenant) await database.rescope(tx, { tenantId });
-          for (const row of await repo.finishMessages(
+          const rows = await repo.finishAnswers(
             group.map((g) => g.patch),
-            tx,
-          ))
-            stored.set(row.id, row);
-          await deps.records.insert(
             group.map((g) => g.record),
             tx,
           );
+          for (const row of rows) stored.set(row.id, row);
         }
       });
       return items.map((i) => stored.get(i.patch.id));
@@ -336,14 +332,11 @@ export function createChatsService(deps: ChatsServiceDeps) {
               HISTORY_LIMIT,
               tx,
             );
-            const inserted = await repo.insertMessages(
+            const inserted = await repo.insertMessagesTouchingChats(
               ready.flatMap((r) => [
                 { chatId: r.chat.id, tenantId, role: "user" as const, content: r.item.content },
                 { chatId: r.chat.id, tenantId, role: "assistant" as const, content: "", status: "streaming" as const },
               ]),
-              tx,
-            );
-            await repo.touchChats(
               ready.map((r) => ({ id: r.chat.id, title: titleFrom(r.item.content) })),
               tx,
             );
