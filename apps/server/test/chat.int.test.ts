@@ -220,6 +220,29 @@ describe.each(backends)("chat on $name", (backend) => {
     await ws.close();
   });
 
+  it("writes a running answer's text so far to the database, and never over its final row", async () => {
+    const chat = await newChat();
+    const ws = await openSocket(host, alice.token);
+    ws.send({ type: "send", chatId: chat.id, content: "slow please" });
+    const created = await ws.waitFor((e) => e.type === "message.created");
+    const messageId = (created.assistantMessage as { id: string }).id;
+    await ws.waitFor(() => ws.events.filter((e) => e.type === "token").length >= 3);
+    const stored = () =>
+      t.container.database.scoped({ bypass: true }, (tx) => t.container.repos.chats.findMessage(messageId, tx));
+    const deadline = Date.now() + 5000;
+    while ((await stored())?.content !== "one two three " && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(await stored()).toMatchObject({ status: "streaming", content: "one two three " });
+    ws.send({ type: "stop", messageId });
+    await ws.waitFor((e) => e.type === "message.done");
+    // A flush arriving after the end must not turn the row back: it stays final.
+    await t.container.database.scoped({ bypass: true }, (tx) =>
+      t.container.repos.chats.flushPartials([{ id: messageId, content: "stale" }], tx),
+    );
+    expect(await stored()).toMatchObject({ status: "stopped", content: "one two three " });
+    await ws.close();
+  });
+
   it("stops an answer: the partial text is kept with status stopped", async () => {
     const chat = await newChat();
     const ws = await openSocket(host, alice.token);

@@ -218,6 +218,19 @@ export function createChatsRepository(db: DB) {
         .as(tx.insert(requestRecords).values(records).returning({ id: requestRecords.id }));
       return tx.with(updated, recorded).select().from(updated);
     },
+    /**
+     * Writes the text so far of several running answers (content null: only marks it alive), in
+     * one statement. Answers that ended meanwhile are left alone: a late flush never overwrites a
+     * final row.
+     */
+    async flushPartials(items: { id: string; content: string | null }[], tx: DB = db): Promise<void> {
+      if (items.length === 0) return;
+      await tx
+        .update(messages)
+        .set({ content: sql`coalesce(v.content, ${messages.content})`, updatedAt: new Date() })
+        .from(sql`jsonb_to_recordset(${JSON.stringify(items)}::jsonb) as v(id uuid, content text)`)
+        .where(and(eq(messages.id, sql`v.id`), eq(messages.status, "streaming")));
+    },
     /** A page of messages, oldest first; `before` pages back from a message (by insertion order). */
     async listMessages(chatId: string, opts: { before?: MessageRow; limit: number }, tx: DB = db) {
       const older = opts.before

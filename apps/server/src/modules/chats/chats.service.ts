@@ -33,6 +33,8 @@ export interface ChatsServiceDeps {
   finalWritesInFlight?: number;
   /** How often partial answers are written to the database (ms). */
   flushMs?: number;
+  /** How often a running answer without new text is marked alive (ms; the sweeper waits 2 minutes). */
+  heartbeatMs?: number;
   now?: () => number;
 }
 
@@ -89,6 +91,7 @@ export function createChatsService(deps: ChatsServiceDeps) {
   });
   const now = deps.now ?? (() => performance.now());
   const flushMs = deps.flushMs ?? 1000;
+  const heartbeatMs = deps.heartbeatMs ?? 30_000;
 
   /** The chat if the actor owns it and may use its tenant; else the "not found" the actor sees. */
   function checkOwned(actor: Actor, row: (OwnedChat & { memberRole: string | null }) | undefined): OwnedChat {
@@ -146,6 +149,23 @@ export function createChatsService(deps: ChatsServiceDeps) {
     },
   });
 
+  /** Partial text of running answers (and heartbeats), group-committed. */
+  const partials = createGroupCommit<{ tenantId: string; id: string; content: string | null }, void>({
+    maxInFlight: 1,
+    write: async (items) => {
+      const byTenant = new Map<string, { id: string; content: string | null }[]>();
+      for (const { tenantId, ...item } of items) byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), item]);
+      const [firstTenant] = byTenant.keys();
+      await database.scoped({ tenantId: firstTenant }, async (tx) => {
+        for (const [tenantId, group] of byTenant) {
+          if (tenantId !== firstTenant) await database.rescope(tx, { tenantId });
+          await repo.flushPartials(group, tx);
+        }
+      });
+      return items.map(() => undefined);
+    },
+  });
+
   /** Model history from stored messages: finished turns only, the last answer of a regenerated run. */
   function toHistory(rows: HistoryRow[]): ChatMessage[] {
     const out: ChatMessage[] = [];
@@ -177,14 +197,19 @@ export function createChatsService(deps: ChatsServiceDeps) {
     const outcome = newOutcome();
     let text = "";
 
-    // Partial answers reach the database regularly, so a crash loses little and the stale-answer
-    // sweeper can tell a live answer from a dead one (updated_at moves even when no token came).
-    let flushed = -1;
+    // Partial answers reach the database regularly, so a crash loses little, and the stale-answer
+    // sweeper (2 minutes) can tell a live answer from a dead one: new text is written every
+    // `flushMs`; an answer without new text is only touched every `heartbeatMs`. Writes of all
+    // running answers are group-committed (one UPDATE per tenant and batch).
+    let flushed = 0;
+    let lastWrite = now();
     const flushTimer = setInterval(() => {
-      const patch = text.length === flushed ? {} : { content: text };
+      const grew = text.length !== flushed;
+      if (!grew && now() - lastWrite < heartbeatMs) return;
       flushed = text.length;
-      void database
-        .scoped({ tenantId: p.chat.tenantId }, (tx) => repo.updateMessage(assistantRow.id, patch, tx))
+      lastWrite = now();
+      void partials
+        .write({ tenantId: p.chat.tenantId, id: assistantRow.id, content: grew ? text : null })
         .catch(() => undefined);
     }, flushMs);
     flushTimer.unref?.();
