@@ -434,6 +434,15 @@ describe.each(backends)("chat on $name", (backend) => {
   });
 
   it("a tenant admin can disable an assistant for the tenant", async () => {
+    const existing = await newChat(documents.id);
+    const ask = () =>
+      t.app.inject({
+        method: "POST",
+        url: `/api/v1/chats/${existing.id}/messages`,
+        headers: alice,
+        payload: { content: "anything?" },
+      });
+    expect((await ask()).statusCode).toBe(200); // the resolved assistant is now cached
     const res = await t.app.inject({
       method: "PUT",
       url: `/api/v1/tenants/${tenant.id}/assistants/${documents.id}`,
@@ -450,12 +459,16 @@ describe.each(backends)("chat on $name", (backend) => {
       payload: { tenantId: tenant.id, assistantId: documents.id },
     });
     expect(chat.json().error.code).toBe("assistant.not_enabled");
+    // The change applies at once to existing chats too (the cache was invalidated).
+    expect((await ask()).json().error.code).toBe("assistant.not_enabled");
     await t.app.inject({
       method: "PUT",
       url: `/api/v1/tenants/${tenant.id}/assistants/${documents.id}`,
       headers: owner,
       payload: { isEnabled: true },
     });
+    // A refused send does not leave the chat busy.
+    expect((await ask()).statusCode).toBe(200);
   });
 
   it("the documents assistant says it found nothing instead of inventing an answer", async () => {

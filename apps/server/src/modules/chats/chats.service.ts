@@ -349,6 +349,7 @@ export function createChatsService(deps: ChatsServiceDeps) {
                 ready.push({ ...g, resolved: await deps.resolveAssistant(tenantId, g.chat.assistantId, tx) });
               } catch (err) {
                 out[g.index] = asAppError(err);
+                starting.delete(g.chat.id);
               }
             }
             if (ready.length === 0) continue;
