@@ -48,6 +48,17 @@ export interface SendResult {
 
 const HISTORY_LIMIT = 100;
 
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
 /** A refusal to hand to one caller of a batch; anything else fails the batch (and is retried alone). */
 function asAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
@@ -122,28 +133,34 @@ export function createChatsService(deps: ChatsServiceDeps) {
     return { chat, message };
   }
 
+  /** Runs `fn` per tenant of `items`, all in ONE transaction scoped to each tenant in turn. */
+  async function inTenantGroups<T extends { tenantId: string }>(items: T[], fn: (tx: DB, group: T[]) => Promise<void>) {
+    const groups = groupBy(items, (i) => i.tenantId);
+    const [first] = groups.keys();
+    await database.scoped({ tenantId: first }, async (tx) => {
+      for (const [tenantId, group] of groups) {
+        if (tenantId !== first) await database.rescope(tx, { tenantId });
+        await fn(tx, group);
+      }
+    });
+  }
+
   /**
    * Final writes of finished answers, group-committed: answers that finish while a write is in
-   * flight are stored together in the next transaction (per tenant: one UPDATE of their messages,
-   * one INSERT of their request records), so the cost per answer falls as load rises.
+   * flight are stored together in the next transaction (per tenant ONE statement: the messages'
+   * UPDATE carrying the request records' INSERT), so the cost per answer falls as load rises.
    */
   const finals = createGroupCommit<FinalWrite, MessageRow | undefined>({
     maxInFlight: deps.finalWritesInFlight ?? 1,
     write: async (items) => {
-      const byTenant = new Map<string, FinalWrite[]>();
-      for (const item of items) byTenant.set(item.tenantId, [...(byTenant.get(item.tenantId) ?? []), item]);
       const stored = new Map<string, MessageRow>();
-      const [firstTenant] = byTenant.keys();
-      await database.scoped({ tenantId: firstTenant }, async (tx) => {
-        for (const [tenantId, group] of byTenant) {
-          if (tenantId !== firstTenant) await database.rescope(tx, { tenantId });
-          const rows = await repo.finishAnswers(
-            group.map((g) => g.patch),
-            group.map((g) => g.record),
-            tx,
-          );
-          for (const row of rows) stored.set(row.id, row);
-        }
+      await inTenantGroups(items, async (tx, group) => {
+        const rows = await repo.finishAnswers(
+          group.map((g) => g.patch),
+          group.map((g) => g.record),
+          tx,
+        );
+        for (const row of rows) stored.set(row.id, row);
       });
       return items.map((i) => stored.get(i.patch.id));
     },
@@ -153,15 +170,12 @@ export function createChatsService(deps: ChatsServiceDeps) {
   const partials = createGroupCommit<{ tenantId: string; id: string; content: string | null }, void>({
     maxInFlight: 1,
     write: async (items) => {
-      const byTenant = new Map<string, { id: string; content: string | null }[]>();
-      for (const { tenantId, ...item } of items) byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), item]);
-      const [firstTenant] = byTenant.keys();
-      await database.scoped({ tenantId: firstTenant }, async (tx) => {
-        for (const [tenantId, group] of byTenant) {
-          if (tenantId !== firstTenant) await database.rescope(tx, { tenantId });
-          await repo.flushPartials(group, tx);
-        }
-      });
+      await inTenantGroups(items, (tx, group) =>
+        repo.flushPartials(
+          group.map(({ id, content }) => ({ id, content })),
+          tx,
+        ),
+      );
       return items.map(() => undefined);
     },
   });
@@ -307,8 +321,8 @@ export function createChatsService(deps: ChatsServiceDeps) {
   /**
    * Sends, group-committed: sends that arrive while one batch is being written are written together
    * in the next transaction: one access-check query for the batch (seeing every tenant), then per
-   * tenant (scoped to it): one history query, one INSERT of every question and empty answer, one
-   * UPDATE of the chats. A send is answered only after its batch committed. A send refused by its
+   * tenant (scoped to it): one history query and ONE statement inserting every question and empty
+   * answer (carrying the chats' UPDATE). A send is answered only after its batch committed. A send refused by its
    * own checks (not found, busy, assistant disabled) fails alone; if the batch fails as a whole,
    * every send in it is retried alone.
    */
@@ -327,7 +341,7 @@ export function createChatsService(deps: ChatsServiceDeps) {
               )
             ).map((r) => [r.id, r]),
           );
-          const byTenant = new Map<string, { index: number; item: SendRequest; chat: OwnedChat }[]>();
+          const accepted: { index: number; item: SendRequest; chat: OwnedChat }[] = [];
           for (const [index, item] of items.entries()) {
             try {
               const chat = checkOwned(item.actor, found.get(item.chatId));
@@ -335,12 +349,12 @@ export function createChatsService(deps: ChatsServiceDeps) {
               if (hub.isChatBusy(chat.id) || starting.has(chat.id)) throw chatBusy();
               starting.add(chat.id);
               reserved.push(chat.id);
-              byTenant.set(chat.tenantId, [...(byTenant.get(chat.tenantId) ?? []), { index, item, chat }]);
+              accepted.push({ index, item, chat });
             } catch (err) {
               out[index] = asAppError(err);
             }
           }
-          for (const [tenantId, group] of byTenant) {
+          for (const [tenantId, group] of groupBy(accepted, (a) => a.chat.tenantId)) {
             // Row-level security for the writes: this tenant only (the policies key on the tenant).
             await database.rescope(tx, { tenantId });
             const ready: { index: number; item: SendRequest; chat: OwnedChat; resolved: ResolvedAssistant }[] = [];
@@ -366,9 +380,10 @@ export function createChatsService(deps: ChatsServiceDeps) {
               ready.map((r) => ({ id: r.chat.id, title: titleFrom(r.item.content) })),
               tx,
             );
+            const rowOf = new Map(inserted.map((m) => [`${m.chatId}:${m.role}`, m]));
             for (const r of ready) {
-              const userRow = inserted.find((m) => m.chatId === r.chat.id && m.role === "user");
-              const assistantRow = inserted.find((m) => m.chatId === r.chat.id && m.role === "assistant");
+              const userRow = rowOf.get(`${r.chat.id}:user`);
+              const assistantRow = rowOf.get(`${r.chat.id}:assistant`);
               if (!userRow || !assistantRow) throw new Error("insert returned nothing");
               out[r.index] = {
                 chat: r.chat,
