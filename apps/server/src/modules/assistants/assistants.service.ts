@@ -94,7 +94,12 @@ export function createAssistantsService(deps: AssistantsServiceDeps) {
     const prompts: ResolvedAssistant["prompts"] = {};
     for (const p of await repo.activePrompts(assistantId, tenantId, tx))
       prompts[p.stage] = { template: p.template, version: p.version };
-    return { assistant, pipeline: { ...assistant.pipeline, ...link.pipeline }, prompts };
+    // Frozen: the value is shared by every request while cached; a caller must copy to change it.
+    return Object.freeze({
+      assistant: Object.freeze(assistant),
+      pipeline: Object.freeze({ ...assistant.pipeline, ...link.pipeline }),
+      prompts: Object.freeze(prompts),
+    });
   }
 
   async function enableFor(assistantId: string, tenantIds: string[], tx: DB) {
