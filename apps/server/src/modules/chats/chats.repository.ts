@@ -142,25 +142,12 @@ export function createChatsRepository(db: DB) {
       return (await tx.delete(chats).where(eq(chats.id, id)).returning({ id: chats.id })).length > 0;
     },
 
-    async insertMessage(values: NewMessage, tx: DB = db): Promise<MessageRow> {
-      const [row] = await tx.insert(messages).values(values).returning();
-      if (!row) throw new Error("insert returned nothing");
-      return row;
-    },
     /** Inserts several messages in one statement; their `seq` follows the order given. */
     async insertMessages(values: NewMessage[], tx: DB = db): Promise<MessageRow[]> {
       return tx.insert(messages).values(values).returning();
     },
     async findMessage(id: string, tx: DB = db): Promise<MessageRow | undefined> {
       const [row] = await tx.select().from(messages).where(eq(messages.id, id));
-      return row;
-    },
-    async updateMessage(id: string, patch: Partial<NewMessage>, tx: DB = db): Promise<MessageRow | undefined> {
-      const [row] = await tx
-        .update(messages)
-        .set({ ...patch, updatedAt: new Date() })
-        .where(eq(messages.id, id))
-        .returning();
       return row;
     },
     /**
@@ -243,26 +230,6 @@ export function createChatsRepository(db: DB) {
         .orderBy(desc(messages.seq))
         .limit(opts.limit + 1);
       return { rows: rows.slice(0, opts.limit).reverse(), hasMore: rows.length > opts.limit };
-    },
-    /** The last `limit` messages of a chat, oldest first (history for the model). */
-    async recentMessages(chatId: string, limit: number, tx: DB = db): Promise<MessageRow[]> {
-      const rows = await tx
-        .select()
-        .from(messages)
-        .where(eq(messages.chatId, chatId))
-        .orderBy(desc(messages.seq))
-        .limit(limit);
-      return rows.reverse();
-    },
-    /** History for the model: the last `limit` messages, oldest first, only the columns it needs. */
-    async recentHistory(chatId: string, limit: number, tx: DB = db): Promise<HistoryRow[]> {
-      const rows = await tx
-        .select({ id: messages.id, role: messages.role, content: messages.content, status: messages.status })
-        .from(messages)
-        .where(eq(messages.chatId, chatId))
-        .orderBy(desc(messages.seq))
-        .limit(limit);
-      return rows.reverse();
     },
     /** History for several chats at once: per chat its last `limit` messages, oldest first. */
     async recentHistories(chatIds: string[], limit: number, tx: DB = db): Promise<Map<string, HistoryRow[]>> {

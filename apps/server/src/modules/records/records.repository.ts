@@ -27,10 +27,8 @@ const whereOf = (f: RecordFilter) =>
 /** Request records (seed 000 RequestRecord): one per completed request. */
 export function createRecordsRepository(db: DB) {
   return {
-    /** Inserts one record, or several in one statement. */
-    async insert(values: NewRequestRecord | NewRequestRecord[], tx: DB = db) {
-      if (Array.isArray(values) && values.length === 0) return;
-      await tx.insert(requestRecords).values(values as NewRequestRecord[]);
+    async insert(values: NewRequestRecord, tx: DB = db) {
+      await tx.insert(requestRecords).values(values);
     },
     async list(filter: RecordFilter, page: { limit: number; offset: number }, tx: DB = db) {
       const rows = await tx
