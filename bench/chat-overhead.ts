@@ -25,6 +25,9 @@
  *   --embedded-memory            PGlite in memory instead of on disk
  *   --trace-queries              diagnostic only: count the transactions and statements per message
  *                                (50 sequential messages) and exit
+ *   --count-queries              count transactions and statements per message during the timed
+ *                                runs too (tracing costs a little time; under load the group-committed
+ *                                writes share transactions, so these counts fall as load rises)
  *   --cpu-prof                   write a V8 CPU profile of the server to bench/results/prof/
  *   --src=DIR                    benchmark another copy of apps/server/src (to try a change)
  *   --tag=NAME                   suffix for the result file
@@ -56,6 +59,7 @@ const opts = {
   pool: args.get("pool"),
   embeddedMemory: args.has("embedded-memory"),
   traceQueries: args.has("trace-queries"),
+  countQueries: args.has("count-queries"),
   cpuProf: args.has("cpu-prof"),
   src: args.get("src"),
   tag: args.get("tag"),
@@ -88,7 +92,7 @@ async function startServer(): Promise<ServerHandle> {
     ...process.env,
     BENCH_BACKEND: opts.backend,
     BENCH_USERS: String(opts.users),
-    BENCH_TRACE_QUERIES: opts.traceQueries ? "1" : "0",
+    BENCH_TRACE_QUERIES: opts.traceQueries || opts.countQueries ? "1" : "0",
     BENCH_EMBEDDED_MEMORY: opts.embeddedMemory ? "1" : "0",
     ...(opts.pool ? { BENCH_POOL: opts.pool } : {}),
     ...(opts.src ? { BENCH_SERVER_SRC: resolve(opts.src) } : {}),
@@ -317,6 +321,8 @@ interface RunResult {
   failed: number;
   deferred: number;
   unfinished: number;
+  /** With --count-queries: per message answered in the measured window. */
+  queries?: { transactions: number; statements: number; roundTrips: number };
   server: {
     rssMB: number;
     rssPeakMB: number;
@@ -372,9 +378,13 @@ async function runOnce(
   await sleep(Math.max(0, run.measureFrom - performance.now()));
   const completedAtFrom = run.completed;
   const before = await stats(true);
+  if (opts.countQueries) await server.call({ cmd: "queries", reset: true });
   await sleep(Math.max(0, run.end - performance.now()));
   const completedInWindow = run.completed - completedAtFrom;
   const after = await stats();
+  const counted = opts.countQueries
+    ? (await server.call<{ counts: QueryCounts }>({ cmd: "queries", reset: true })).counts
+    : undefined;
   clearInterval(sampler);
   for (const s of sessions) s.stop();
 
@@ -405,6 +415,15 @@ async function runOnce(
     failed: run.failed,
     deferred: run.deferred,
     unfinished,
+    ...(counted
+      ? {
+          queries: {
+            transactions: round(counted.transactions / Math.max(1, completedInWindow), 2),
+            statements: round(counted.statements / Math.max(1, completedInWindow), 2),
+            roundTrips: round(counted.roundTrips / Math.max(1, completedInWindow), 2),
+          },
+        }
+      : {}),
     server: {
       rssMB: round(after.rss / 2 ** 20, 0),
       rssPeakMB: round(rssPeak / 2 ** 20, 0),
@@ -462,7 +481,7 @@ async function traceQueries(server: ServerHandle, host: string) {
   const perMsg = (x: number) => round(x / n, 2);
   console.log(`\nQuery trace (${opts.backend}): ${n} sequential messages on one socket, one chat`);
   console.log(
-    `  transactions/message: ${perMsg(counts.transactions)}   statements/message (excl. BEGIN/COMMIT): ${perMsg(counts.statements)}   time awaiting the database: ${perMsg(counts.dbMs)} ms/message`,
+    `  transactions/message: ${perMsg(counts.transactions)}   statements/message (excl. BEGIN/COMMIT): ${perMsg(counts.statements)}   PostgreSQL round trips/message: ${perMsg(counts.roundTrips)}   time awaiting the database: ${perMsg(counts.dbMs)} ms/message`,
   );
   const rows = Object.entries(counts.byKind)
     .sort((a, b) => b[1] - a[1])
@@ -603,6 +622,10 @@ async function main() {
           console.log(
             `${r.mode} sessions=${n} run ${k}: ${r.messages} msgs, ${r.throughput} msg/s, created p50 ${r.created.p50} ms, done p50 ${r.done.p50} / p90 ${r.done.p90} / p99 ${r.done.p99} / max ${r.done.max} ms, deferred ${r.deferred}, RSS ${r.server.rssMB} MB (peak ${r.server.rssPeakMB}), CPU ${r.server.cpuMsPerMessage} ms/msg (${r.server.cpuPercent}%), ELU ${r.server.eventLoopUtilization}, loop delay p99 ${r.server.loopDelayP99Ms} ms`,
           );
+          if (r.queries)
+            console.log(
+              `   per message: ${r.queries.transactions} transactions, ${r.queries.statements} statements (excl. BEGIN/COMMIT), ${r.queries.roundTrips} PostgreSQL round trips`,
+            );
           if (Object.keys(r.errors).length || r.unfinished)
             console.log(`   errors: ${JSON.stringify(r.errors)} unfinished: ${r.unfinished}`);
           await sleep(1000);

@@ -55,6 +55,8 @@ export interface ServerStats {
 export interface QueryCounts {
   transactions: number;
   statements: number;
+  /** PostgreSQL only: queries sent to the server (BEGIN and COMMIT included; 0 on the embedded database). */
+  roundTrips: number;
   /** Statements by verb and first table, e.g. `select chats`. */
   byKind: Record<string, number>;
   /** Time spent awaiting the database in these calls (overlapping calls add up). */
@@ -67,9 +69,14 @@ const load = <T>(rel: string): Promise<T> => import(pathToFileURL(join(SRC, rel)
 const send = (msg: unknown) => process.send?.(msg);
 
 /** Query tracing (--trace-queries): counts transactions and statements the app runs. */
-const counts: QueryCounts = { transactions: 0, statements: 0, byKind: {}, dbMs: 0 };
+const counts: QueryCounts = { transactions: 0, statements: 0, roundTrips: 0, byKind: {}, dbMs: 0 };
 function countStatement(text: string) {
-  const sql = text.trim().toLowerCase();
+  let sql = text.trim().toLowerCase();
+  // BEGIN sent together with the scope settings (one round trip on PostgreSQL).
+  if (sql.startsWith("begin;")) {
+    counts.transactions++;
+    sql = sql.slice("begin;".length).trim();
+  }
   if (sql === "begin" || sql === "commit" || sql === "rollback") {
     if (sql === "begin") counts.transactions++;
     return;
@@ -103,6 +110,7 @@ function tracePostgres() {
   proto.query = function (this: unknown, ...a: unknown[]) {
     const first = a[0];
     const text = typeof first === "string" ? first : ((first as { text?: string })?.text ?? "");
+    counts.roundTrips++;
     countStatement(text);
     const out = original.apply(this, a);
     return out instanceof Promise ? timed(out) : out;
@@ -322,6 +330,7 @@ async function main() {
           if (req.reset) {
             counts.transactions = 0;
             counts.statements = 0;
+            counts.roundTrips = 0;
             counts.byKind = {};
             counts.dbMs = 0;
           }

@@ -142,6 +142,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     tenantIds: async (tx) => (await repos.tenants.listAll(tx)).map((t) => t.id),
     audit: repos.audit,
     requireTenantRole,
+    resolveCacheMs: config.ASSISTANT_CACHE_SECONDS * 1000,
   });
   const tenants = createTenantsService({
     database,
@@ -253,13 +254,16 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
   const chats = createChatsService({
     database,
     chats: repos.chats,
-    records: repos.records,
     tenants: repos.tenants,
     resolveAssistant: (tenantId, assistantId, tx) => assistants.resolve(tenantId, assistantId, tx),
     requireTenantRole,
     models,
     retriever,
     hub,
+    // PGlite runs one statement at a time: one batch in flight. PostgreSQL: two, so a send need not
+    // wait for a whole batch to finish, leaving most of the pool to the rest of the app.
+    sendWritesInFlight: database.kind === "embedded" ? 1 : 2,
+    finalWritesInFlight: database.kind === "embedded" ? 1 : 2,
   });
   const records = createRecordsService({ database, records: repos.records, requireTenantRole });
   const openai = createOpenAiService({

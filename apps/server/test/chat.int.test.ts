@@ -169,6 +169,80 @@ describe.each(backends)("chat on $name", (backend) => {
     await ws.close();
   });
 
+  it("many concurrent sends: every question and every answer is stored, each with its request record", async () => {
+    // Answers that finish together are written in shared transactions (group commit).
+    const chats = await Promise.all(Array.from({ length: 24 }, () => newChat()));
+    const results = await Promise.all(
+      chats.map((chat, i) =>
+        t.app.inject({
+          method: "POST",
+          url: `/api/v1/chats/${chat.id}/messages`,
+          headers: alice,
+          payload: { content: `question ${i}` },
+        }),
+      ),
+    );
+    expect(results.map((r) => r.statusCode)).toEqual(chats.map(() => 200));
+    for (const [i, chat] of chats.entries()) {
+      const stored = await messagesOf(chat.id);
+      expect(stored.map((m) => [m.role, m.content, m.status])).toEqual([
+        ["user", `question ${i}`, "done"],
+        ["assistant", "Hello there", "done"],
+      ]);
+      expect(results[i]?.json().assistantMessage.id).toBe(stored[1]?.id);
+    }
+    const records = (
+      await t.app.inject({ url: `/api/v1/records?tenantId=${tenant.id}&limit=500`, headers: owner })
+    ).json();
+    const recorded = new Set(records.items.map((r: { messageId: string }) => r.messageId));
+    for (const r of results) expect(recorded.has(r.json().assistantMessage.id)).toBe(true);
+  });
+
+  it("refuses a second question while the chat's answer is being written, and takes it once stopped", async () => {
+    const chat = await newChat();
+    const ws = await openSocket(host, alice.token);
+    ws.send({ type: "send", chatId: chat.id, content: "slow please", ref: "a" });
+    const created = await ws.waitFor((e) => e.type === "message.created");
+    ws.send({ type: "send", chatId: chat.id, content: "too soon", ref: "b" });
+    const refused = await ws.waitFor((e) => e.type === "error" && e.ref === "b");
+    expect((refused.error as { code: string }).code).toBe("message.busy");
+    ws.send({ type: "stop", messageId: (created.assistantMessage as { id: string }).id });
+    await ws.waitFor((e) => e.type === "message.done");
+    ws.send({ type: "send", chatId: chat.id, content: "now then", ref: "c" });
+    await ws.waitFor((e) => e.type === "message.created" && e.ref === "c");
+    await ws.waitFor((e) => e.type === "message.done" && (e.message as { status: string }).status === "done");
+    expect((await messagesOf(chat.id)).map((m) => [m.role, m.status])).toEqual([
+      ["user", "done"],
+      ["assistant", "stopped"],
+      ["user", "done"],
+      ["assistant", "done"],
+    ]);
+    await ws.close();
+  });
+
+  it("writes a running answer's text so far to the database, and never over its final row", async () => {
+    const chat = await newChat();
+    const ws = await openSocket(host, alice.token);
+    ws.send({ type: "send", chatId: chat.id, content: "slow please" });
+    const created = await ws.waitFor((e) => e.type === "message.created");
+    const messageId = (created.assistantMessage as { id: string }).id;
+    await ws.waitFor(() => ws.events.filter((e) => e.type === "token").length >= 3);
+    const stored = () =>
+      t.container.database.scoped({ bypass: true }, (tx) => t.container.repos.chats.findMessage(messageId, tx));
+    const deadline = Date.now() + 5000;
+    while ((await stored())?.content !== "one two three " && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(await stored()).toMatchObject({ status: "streaming", content: "one two three " });
+    ws.send({ type: "stop", messageId });
+    await ws.waitFor((e) => e.type === "message.done");
+    // A flush arriving after the end must not turn the row back: it stays final.
+    await t.container.database.scoped({ bypass: true }, (tx) =>
+      t.container.repos.chats.flushPartials([{ id: messageId, content: "stale" }], tx),
+    );
+    expect(await stored()).toMatchObject({ status: "stopped", content: "one two three " });
+    await ws.close();
+  });
+
   it("stops an answer: the partial text is kept with status stopped", async () => {
     const chat = await newChat();
     const ws = await openSocket(host, alice.token);
@@ -391,6 +465,15 @@ describe.each(backends)("chat on $name", (backend) => {
   });
 
   it("a tenant admin can disable an assistant for the tenant", async () => {
+    const existing = await newChat(documents.id);
+    const ask = () =>
+      t.app.inject({
+        method: "POST",
+        url: `/api/v1/chats/${existing.id}/messages`,
+        headers: alice,
+        payload: { content: "anything?" },
+      });
+    expect((await ask()).statusCode).toBe(200); // the resolved assistant is now cached
     const res = await t.app.inject({
       method: "PUT",
       url: `/api/v1/tenants/${tenant.id}/assistants/${documents.id}`,
@@ -407,12 +490,16 @@ describe.each(backends)("chat on $name", (backend) => {
       payload: { tenantId: tenant.id, assistantId: documents.id },
     });
     expect(chat.json().error.code).toBe("assistant.not_enabled");
+    // The change applies at once to existing chats too (the cache was invalidated).
+    expect((await ask()).json().error.code).toBe("assistant.not_enabled");
     await t.app.inject({
       method: "PUT",
       url: `/api/v1/tenants/${tenant.id}/assistants/${documents.id}`,
       headers: owner,
       payload: { isEnabled: true },
     });
+    // A refused send does not leave the chat busy.
+    expect((await ask()).statusCode).toBe(200);
   });
 
   it("the documents assistant says it found nothing instead of inventing an answer", async () => {

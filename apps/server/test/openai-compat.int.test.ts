@@ -50,6 +50,17 @@ describe.each(backends)("OpenAI-compatible API on $name (official openai client)
     expect(records.items[0]).toMatchObject({ channel: "openai", status: "done", chatId: null });
   });
 
+  it("a caller's temperature applies to its own request only", async () => {
+    await client.chat.completions.create({
+      model: "general",
+      messages: [{ role: "user", content: "hello warm" }],
+      temperature: 1.7,
+    });
+    expect(fake.calls.at(-1)?.temperature).toBe(1.7);
+    await client.chat.completions.create({ model: "general", messages: [{ role: "user", content: "hello again" }] });
+    expect(fake.calls.at(-1)?.temperature).not.toBe(1.7);
+  });
+
   it("streams chunks that add up to the answer", async () => {
     const stream = await client.chat.completions.create({
       model: "general",

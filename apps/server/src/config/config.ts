@@ -97,6 +97,13 @@ export const ConfigSchema = z.object({
     .min(0)
     .default(30)
     .describe("How long an answer keeps generating after its last watcher disconnects, so a reconnect can resume it"),
+  ASSISTANT_CACHE_SECONDS: z.coerce
+    .number()
+    .min(0)
+    .default(5)
+    .describe(
+      "How long a process reuses a resolved assistant (enablement, pipeline, active prompts) before reading it again; changes made through this process apply at once, changes made through another API process within this time (0: read on every message)",
+    ),
   UPLOAD_MAX_BYTES: z.coerce
     .number()
     .int()

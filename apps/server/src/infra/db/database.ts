@@ -29,6 +29,11 @@ export interface Database {
   db: DB;
   /** Runs fn in one transaction with the tenant context set for row-level security. */
   scoped<T>(scope: Scope, fn: (tx: DB) => Promise<T>): Promise<T>;
+  /**
+   * Switches the row-level security context of a transaction opened by `scoped`, for work that
+   * learns its tenant from a first read (one transaction instead of two).
+   */
+  rescope(tx: DB, scope: Scope): Promise<void>;
   /** Raw statements, for health checks and tools. */
   runner: SqlRunner;
   /** True when every migration on disk has been applied. */
@@ -89,6 +94,7 @@ async function openEmbedded(opts: DatabaseOptions): Promise<Database> {
       pglite,
       runner,
       scoped: (scope, fn) => scopedTransaction(db, scope, fn),
+      rescope: setScope,
       isMigrated: async () => (await migration.pending(runner)) === 0,
       close: once(async () => {
         await pglite.close();
@@ -154,21 +160,65 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     url,
     db,
     runner,
-    scoped: (scope, fn) => scopedTransaction(db, scope, fn),
+    scoped: (scope, fn) => pooledScopedTransaction(pool, scope, fn),
+    rescope: setScope,
     isMigrated: async () => (await migration.pending(runner)) === 0,
     close: once(() => pool.end()),
   };
 }
 
+async function setScope(tx: DB, scope: Scope): Promise<void> {
+  await tx.execute(
+    sql`select set_config('app.tenant_id', ${scope.tenantId ?? ""}, true),
+               set_config('app.user_id', ${scope.userId ?? ""}, true),
+               set_config('app.bypass_rls', ${scope.bypass ? "on" : "off"}, true)`,
+  );
+}
+
 async function scopedTransaction<T>(db: DB, scope: Scope, fn: (tx: DB) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.execute(
-      sql`select set_config('app.tenant_id', ${scope.tenantId ?? ""}, true),
-                 set_config('app.user_id', ${scope.userId ?? ""}, true),
-                 set_config('app.bypass_rls', ${scope.bypass ? "on" : "off"}, true)`,
-    );
+    await setScope(tx as unknown as DB, scope);
     return fn(tx as unknown as DB);
   });
+}
+
+/** A query builder bound to one pooled connection, made once per connection (the pool reuses them). */
+const boundBuilders = new WeakMap<pg.PoolClient, DB>();
+
+/**
+ * `scoped` on PostgreSQL: BEGIN and the scope settings go in ONE round trip (a simple-protocol query
+ * with two statements; the values are UUIDs or empty, quoted with the driver's escapeLiteral), then
+ * fn's statements, then COMMIT. Drizzle's own transaction would send BEGIN and the settings apart.
+ */
+async function pooledScopedTransaction<T>(pool: pg.Pool, scope: Scope, fn: (tx: DB) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    let tx = boundBuilders.get(client);
+    if (!tx) {
+      tx = drizzlePg({ client, schema }) as unknown as DB;
+      boundBuilders.set(client, tx);
+    }
+    const lit = (v: string) => client.escapeLiteral(v);
+    try {
+      await client.query(
+        `begin; select set_config('app.tenant_id', ${lit(scope.tenantId ?? "")}, true), ` +
+          `set_config('app.user_id', ${lit(scope.userId ?? "")}, true), ` +
+          `set_config('app.bypass_rls', '${scope.bypass ? "on" : "off"}', true)`,
+      );
+      const out = await fn(tx);
+      await client.query("commit");
+      return out;
+    } catch (err) {
+      await client.query("rollback").catch((e: Error) => {
+        broken = e;
+      });
+      throw err;
+    }
+  } finally {
+    // A connection whose rollback failed is in an unknown state: the pool discards it.
+    client.release(broken);
+  }
 }
 
 /** Makes close() safe to call twice (shutdown paths and tests both close). */

@@ -1,11 +1,36 @@
-import { and, count, desc, eq, ilike, inArray, lt, or, sql } from "drizzle-orm";
+import { and, count, desc, eq, getTableColumns, ilike, inArray, lt, or, sql } from "drizzle-orm";
 import type { DB } from "../../infra/db/database";
-import { assistants, chats, marks, memberships, messages, reviews, tenants, users } from "../../infra/db/schema";
+import {
+  assistants,
+  chats,
+  marks,
+  memberships,
+  messages,
+  requestRecords,
+  reviews,
+  tenants,
+  users,
+} from "../../infra/db/schema";
 
 export type ChatRow = typeof chats.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
 export type NewMessage = typeof messages.$inferInsert;
 export type HistoryRow = Pick<MessageRow, "id" | "role" | "content" | "status">;
+/** The final state of an answer. */
+export type FinalPatch = Pick<
+  MessageRow,
+  | "id"
+  | "content"
+  | "status"
+  | "model"
+  | "providerKind"
+  | "promptVersions"
+  | "usage"
+  | "latencyMs"
+  | "firstTokenMs"
+  | "errorCode"
+  | "sources"
+>;
 
 const chatWithAssistant = {
   id: chats.id,
@@ -38,6 +63,20 @@ export function createChatsRepository(db: DB) {
         .leftJoin(memberships, and(eq(memberships.tenantId, chats.tenantId), eq(memberships.userId, userId)))
         .where(eq(chats.id, id));
       return row;
+    },
+    /**
+     * Several chats at once (a batch of sends), each with its tenant's name and its OWNER's role in
+     * that tenant (null: not a member); callers check that the owner is the one asking.
+     */
+    async findChatsWithOwnerRole(ids: string[], tx: DB = db) {
+      if (ids.length === 0) return [];
+      return tx
+        .select({ ...chatWithAssistant, tenantName: tenants.name, memberRole: memberships.role })
+        .from(chats)
+        .innerJoin(assistants, eq(assistants.id, chats.assistantId))
+        .innerJoin(tenants, eq(tenants.id, chats.tenantId))
+        .leftJoin(memberships, and(eq(memberships.tenantId, chats.tenantId), eq(memberships.userId, chats.userId)))
+        .where(inArray(chats.id, ids));
     },
     async findChat(id: string, tx: DB = db): Promise<ChatView | undefined> {
       const [row] = await tx
@@ -73,6 +112,29 @@ export function createChatsRepository(db: DB) {
     async renameChat(id: string, title: string, tx: DB = db) {
       await tx.update(chats).set({ title, updatedAt: new Date() }).where(eq(chats.id, id));
     },
+    /**
+     * Inserts the messages of a batch of sends and marks their chats as just used (giving untitled
+     * ones a title) in ONE statement (the chats' UPDATE is a data-modifying CTE).
+     */
+    async insertMessagesTouchingChats(
+      values: NewMessage[],
+      touches: { id: string; title: string }[],
+      tx: DB = db,
+    ): Promise<MessageRow[]> {
+      const touched = tx.$with("touched").as(
+        tx
+          .update(chats)
+          .set({
+            updatedAt: new Date(),
+            title: sql`case when ${chats.title} = '' then v.title else ${chats.title} end`,
+          })
+          .from(sql`jsonb_to_recordset(${JSON.stringify(touches)}::jsonb) as v(id uuid, title text)`)
+          .where(eq(chats.id, sql`v.id`))
+          .returning({ id: chats.id }),
+      );
+      const inserted = tx.$with("inserted").as(tx.insert(messages).values(values).returning(getTableColumns(messages)));
+      return tx.with(touched, inserted).select().from(inserted).orderBy(inserted.seq);
+    },
     async touchChat(id: string, tx: DB = db) {
       await tx.update(chats).set({ updatedAt: new Date() }).where(eq(chats.id, id));
     },
@@ -80,22 +142,81 @@ export function createChatsRepository(db: DB) {
       return (await tx.delete(chats).where(eq(chats.id, id)).returning({ id: chats.id })).length > 0;
     },
 
-    async insertMessage(values: NewMessage, tx: DB = db): Promise<MessageRow> {
-      const [row] = await tx.insert(messages).values(values).returning();
-      if (!row) throw new Error("insert returned nothing");
-      return row;
+    /** Inserts several messages in one statement; their `seq` follows the order given. */
+    async insertMessages(values: NewMessage[], tx: DB = db): Promise<MessageRow[]> {
+      return tx.insert(messages).values(values).returning();
     },
     async findMessage(id: string, tx: DB = db): Promise<MessageRow | undefined> {
       const [row] = await tx.select().from(messages).where(eq(messages.id, id));
       return row;
     },
-    async updateMessage(id: string, patch: Partial<NewMessage>, tx: DB = db): Promise<MessageRow | undefined> {
-      const [row] = await tx
+    /**
+     * Stores the final state of several answers and their request records in ONE statement (the
+     * records' INSERT is a data-modifying CTE); returns the updated rows (in no particular order).
+     */
+    async finishAnswers(
+      finals: FinalPatch[],
+      records: (typeof requestRecords.$inferInsert)[],
+      tx: DB = db,
+    ): Promise<MessageRow[]> {
+      if (finals.length === 0) return [];
+      const values = JSON.stringify(
+        finals.map((f) => ({
+          id: f.id,
+          content: f.content,
+          status: f.status,
+          model: f.model,
+          provider_kind: f.providerKind,
+          prompt_versions: f.promptVersions,
+          usage: f.usage,
+          latency_ms: f.latencyMs,
+          first_token_ms: f.firstTokenMs,
+          error_code: f.errorCode,
+          sources: f.sources,
+        })),
+      );
+      const updated = tx.$with("updated").as(
+        tx
+          .update(messages)
+          .set({
+            content: sql`v.content`,
+            status: sql`v.status`,
+            model: sql`v.model`,
+            providerKind: sql`v.provider_kind`,
+            promptVersions: sql`v.prompt_versions`,
+            usage: sql`v.usage`,
+            latencyMs: sql`v.latency_ms`,
+            firstTokenMs: sql`v.first_token_ms`,
+            errorCode: sql`v.error_code`,
+            sources: sql`v.sources`,
+            updatedAt: new Date(),
+          })
+          .from(
+            sql`jsonb_to_recordset(${values}::jsonb) as v(id uuid, content text, status text, model text,
+              provider_kind text, prompt_versions jsonb, usage jsonb, latency_ms integer, first_token_ms integer,
+              error_code text, sources jsonb)`,
+          )
+          .where(eq(messages.id, sql`v.id`))
+          .returning(getTableColumns(messages)),
+      );
+      if (records.length === 0) return tx.with(updated).select().from(updated);
+      const recorded = tx
+        .$with("recorded")
+        .as(tx.insert(requestRecords).values(records).returning({ id: requestRecords.id }));
+      return tx.with(updated, recorded).select().from(updated);
+    },
+    /**
+     * Writes the text so far of several running answers (content null: only marks it alive), in
+     * one statement. Answers that ended meanwhile are left alone: a late flush never overwrites a
+     * final row.
+     */
+    async flushPartials(items: { id: string; content: string | null }[], tx: DB = db): Promise<void> {
+      if (items.length === 0) return;
+      await tx
         .update(messages)
-        .set({ ...patch, updatedAt: new Date() })
-        .where(eq(messages.id, id))
-        .returning();
-      return row;
+        .set({ content: sql`coalesce(v.content, ${messages.content})`, updatedAt: new Date() })
+        .from(sql`jsonb_to_recordset(${JSON.stringify(items)}::jsonb) as v(id uuid, content text)`)
+        .where(and(eq(messages.id, sql`v.id`), eq(messages.status, "streaming")));
     },
     /** A page of messages, oldest first; `before` pages back from a message (by insertion order). */
     async listMessages(chatId: string, opts: { before?: MessageRow; limit: number }, tx: DB = db) {
@@ -110,25 +231,32 @@ export function createChatsRepository(db: DB) {
         .limit(opts.limit + 1);
       return { rows: rows.slice(0, opts.limit).reverse(), hasMore: rows.length > opts.limit };
     },
-    /** The last `limit` messages of a chat, oldest first (history for the model). */
-    async recentMessages(chatId: string, limit: number, tx: DB = db): Promise<MessageRow[]> {
-      const rows = await tx
-        .select()
+    /** History for several chats at once: per chat its last `limit` messages, oldest first. */
+    async recentHistories(chatIds: string[], limit: number, tx: DB = db): Promise<Map<string, HistoryRow[]>> {
+      const out = new Map<string, HistoryRow[]>(chatIds.map((id) => [id, []]));
+      if (chatIds.length === 0) return out;
+      // Per chat, the newest `limit` messages by the (chat_id, seq) index, not the whole chat.
+      const last = tx
+        .select({
+          id: messages.id,
+          role: messages.role,
+          content: messages.content,
+          status: messages.status,
+          seq: messages.seq,
+        })
         .from(messages)
-        .where(eq(messages.chatId, chatId))
+        .where(eq(messages.chatId, chats.id))
         .orderBy(desc(messages.seq))
-        .limit(limit);
-      return rows.reverse();
-    },
-    /** History for the model: the last `limit` messages, oldest first, only the columns it needs. */
-    async recentHistory(chatId: string, limit: number, tx: DB = db): Promise<HistoryRow[]> {
+        .limit(limit)
+        .as("last");
       const rows = await tx
-        .select({ id: messages.id, role: messages.role, content: messages.content, status: messages.status })
-        .from(messages)
-        .where(eq(messages.chatId, chatId))
-        .orderBy(desc(messages.seq))
-        .limit(limit);
-      return rows.reverse();
+        .select({ chatId: chats.id, id: last.id, role: last.role, content: last.content, status: last.status })
+        .from(chats)
+        .crossJoinLateral(last)
+        .where(inArray(chats.id, chatIds))
+        .orderBy(last.seq);
+      for (const { chatId, ...row } of rows) out.get(chatId)?.push(row);
+      return out;
     },
     /** Fails answers whose generation stopped reporting (a crashed process); returns how many. */
     async failStaleStreaming(olderThan: Date, tx: DB = db): Promise<MessageRow[]> {

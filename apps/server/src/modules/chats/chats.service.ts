@@ -1,24 +1,24 @@
 import type { Chat, Message } from "@atrium/contracts";
 import type { Database, DB } from "../../infra/db/database";
 import type { ChatMessage } from "../../infra/llm/llm.types";
-import { badRequest, conflict, notFound } from "../../lib/errors";
+import { AppError, badRequest, conflict, notFound } from "../../lib/errors";
+import { createGroupCommit } from "../../lib/group-commit";
 import type { Actor } from "../../plugins/auth";
 import type { ResolvedAssistant } from "../assistants/assistants.service";
-import type { RecordsRepository } from "../records/records.repository";
+import type { NewRequestRecord } from "../records/records.repository";
 import { isInstanceAdmin, type RequireTenantRole } from "../tenants/tenant-access";
 import type { TenantsRepository } from "../tenants/tenants.repository";
 import { createAnswerPipeline, newOutcome, recordOf } from "./answer-pipeline";
 import type { ModelResolver, Retriever } from "./chat-ports";
-import type { ChatsRepository, ChatView, HistoryRow, MessageRow } from "./chats.repository";
+import type { ChatsRepository, ChatView, FinalPatch, HistoryRow, MessageRow } from "./chats.repository";
 import type { Generation, GenerationHub } from "./generation-hub";
 import { presentMessage } from "./messages.presenter";
 
 export type Channel = "ws" | "http" | "sse" | "openai";
 
 export interface ChatsServiceDeps {
-  database: Pick<Database, "scoped">;
+  database: Pick<Database, "scoped" | "rescope">;
   chats: ChatsRepository;
-  records: Pick<RecordsRepository, "insert">;
   tenants: Pick<TenantsRepository, "findById">;
   resolveAssistant: (tenantId: string, assistantId: string, tx: DB) => Promise<ResolvedAssistant>;
   requireTenantRole: RequireTenantRole;
@@ -27,8 +27,14 @@ export interface ChatsServiceDeps {
   hub: GenerationHub;
   /** How many passages the documents assistant reads. */
   retrievalK?: number;
+  /** Send batches in flight at once (1 on the embedded database). */
+  sendWritesInFlight?: number;
+  /** Final-write batches in flight at once (1 on the embedded database: it runs one statement at a time). */
+  finalWritesInFlight?: number;
   /** How often partial answers are written to the database (ms). */
   flushMs?: number;
+  /** How often a running answer without new text is marked alive (ms; the sweeper waits 2 minutes). */
+  heartbeatMs?: number;
   now?: () => number;
 }
 
@@ -41,6 +47,30 @@ export interface SendResult {
 }
 
 const HISTORY_LIMIT = 100;
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+/** A refusal to hand to one caller of a batch; anything else fails the batch (and is retried alone). */
+function asAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  throw err;
+}
+
+/** An answer's final state and its request record, written by the group commit. */
+interface FinalWrite {
+  tenantId: string;
+  patch: FinalPatch;
+  record: NewRequestRecord;
+}
 
 /** A chat the actor may use, with its tenant's name (read in the same query). */
 type OwnedChat = ChatView & { tenantName: string };
@@ -72,21 +102,26 @@ export function createChatsService(deps: ChatsServiceDeps) {
   });
   const now = deps.now ?? (() => performance.now());
   const flushMs = deps.flushMs ?? 1000;
+  const heartbeatMs = deps.heartbeatMs ?? 30_000;
+
+  /** The chat if the actor owns it and may use its tenant; else the "not found" the actor sees. */
+  function checkOwned(actor: Actor, row: (OwnedChat & { memberRole: string | null }) | undefined): OwnedChat {
+    if (!row || row.userId !== actor.userId || (actor.apiKeyTenantId && actor.apiKeyTenantId !== row.tenantId)) {
+      throw chatNotFound();
+    }
+    if (!isInstanceAdmin(actor) && !row.memberRole) {
+      throw notFound("tenant.not_found", "No such tenant, or you are not a member of it.");
+    }
+    const { memberRole: _role, ...chat } = row;
+    return chat;
+  }
 
   /** Loads a chat the actor owns; other users' and other tenants' chats are "not found". */
   async function ownChat(actor: Actor, chatId: string): Promise<OwnedChat> {
-    return database.scoped({ bypass: true }, async (tx) => {
-      // One query: the chat, its tenant (it exists: inner join) and the actor's membership.
-      const row = await repo.findChatForUser(chatId, actor.userId, tx);
-      if (!row || row.userId !== actor.userId || (actor.apiKeyTenantId && actor.apiKeyTenantId !== row.tenantId)) {
-        throw chatNotFound();
-      }
-      if (!isInstanceAdmin(actor) && !row.memberRole) {
-        throw notFound("tenant.not_found", "No such tenant, or you are not a member of it.");
-      }
-      const { memberRole: _role, ...chat } = row;
-      return chat;
-    });
+    // One query: the chat, its tenant (it exists: inner join) and the actor's membership.
+    return database.scoped({ bypass: true }, async (tx) =>
+      checkOwned(actor, await repo.findChatForUser(chatId, actor.userId, tx)),
+    );
   }
 
   async function ownMessage(actor: Actor, messageId: string): Promise<{ chat: OwnedChat; message: MessageRow }> {
@@ -97,6 +132,53 @@ export function createChatsService(deps: ChatsServiceDeps) {
     });
     return { chat, message };
   }
+
+  /** Runs `fn` per tenant of `items`, all in ONE transaction scoped to each tenant in turn. */
+  async function inTenantGroups<T extends { tenantId: string }>(items: T[], fn: (tx: DB, group: T[]) => Promise<void>) {
+    const groups = groupBy(items, (i) => i.tenantId);
+    const [first] = groups.keys();
+    await database.scoped({ tenantId: first }, async (tx) => {
+      for (const [tenantId, group] of groups) {
+        if (tenantId !== first) await database.rescope(tx, { tenantId });
+        await fn(tx, group);
+      }
+    });
+  }
+
+  /**
+   * Final writes of finished answers, group-committed: answers that finish while a write is in
+   * flight are stored together in the next transaction (per tenant ONE statement: the messages'
+   * UPDATE carrying the request records' INSERT), so the cost per answer falls as load rises.
+   */
+  const finals = createGroupCommit<FinalWrite, MessageRow | undefined>({
+    maxInFlight: deps.finalWritesInFlight ?? 1,
+    write: async (items) => {
+      const stored = new Map<string, MessageRow>();
+      await inTenantGroups(items, async (tx, group) => {
+        const rows = await repo.finishAnswers(
+          group.map((g) => g.patch),
+          group.map((g) => g.record),
+          tx,
+        );
+        for (const row of rows) stored.set(row.id, row);
+      });
+      return items.map((i) => stored.get(i.patch.id));
+    },
+  });
+
+  /** Partial text of running answers (and heartbeats), group-committed. */
+  const partials = createGroupCommit<{ tenantId: string; id: string; content: string | null }, void>({
+    maxInFlight: 1,
+    write: async (items) => {
+      await inTenantGroups(items, (tx, group) =>
+        repo.flushPartials(
+          group.map(({ id, content }) => ({ id, content })),
+          tx,
+        ),
+      );
+      return items.map(() => undefined);
+    },
+  });
 
   /** Model history from stored messages: finished turns only, the last answer of a regenerated run. */
   function toHistory(rows: HistoryRow[]): ChatMessage[] {
@@ -129,14 +211,19 @@ export function createChatsService(deps: ChatsServiceDeps) {
     const outcome = newOutcome();
     let text = "";
 
-    // Partial answers reach the database regularly, so a crash loses little and the stale-answer
-    // sweeper can tell a live answer from a dead one (updated_at moves even when no token came).
-    let flushed = -1;
+    // Partial answers reach the database regularly, so a crash loses little, and the stale-answer
+    // sweeper (2 minutes) can tell a live answer from a dead one: new text is written every
+    // `flushMs`; an answer without new text is only touched every `heartbeatMs`. Writes of all
+    // running answers are group-committed (one UPDATE per tenant and batch).
+    let flushed = 0;
+    let lastWrite = now();
     const flushTimer = setInterval(() => {
-      const patch = text.length === flushed ? {} : { content: text };
+      const grew = text.length !== flushed;
+      if (!grew && now() - lastWrite < heartbeatMs) return;
       flushed = text.length;
-      void database
-        .scoped({ tenantId: p.chat.tenantId }, (tx) => repo.updateMessage(assistantRow.id, patch, tx))
+      lastWrite = now();
+      void partials
+        .write({ tenantId: p.chat.tenantId, id: assistantRow.id, content: grew ? text : null })
         .catch(() => undefined);
     }, flushMs);
     flushTimer.unref?.();
@@ -171,10 +258,18 @@ export function createChatsService(deps: ChatsServiceDeps) {
         documentId: s.documentId,
         page: s.page,
       })) ?? null;
-    const row = await database.scoped({ tenantId: p.chat.tenantId }, async (tx) => {
-      const updated = await repo.updateMessage(
-        assistantRow.id,
-        {
+    const endEvent = {
+      type: "end" as const,
+      status: outcome.status,
+      ...(outcome.errorCode ? { errorCode: outcome.errorCode, errorMessage: userFacingError(outcome.errorCode) } : {}),
+    };
+    // Whatever happens to the final write, the answer leaves the hub (the chat is not busy forever);
+    // watchers then read the stored row, and the sweeper fails it if it stayed `streaming`.
+    const row = await finals
+      .write({
+        tenantId: p.chat.tenantId,
+        patch: {
+          id: assistantRow.id,
           content: text,
           status: outcome.status,
           model: outcome.model,
@@ -186,10 +281,7 @@ export function createChatsService(deps: ChatsServiceDeps) {
           errorCode: outcome.errorCode,
           sources,
         },
-        tx,
-      );
-      await deps.records.insert(
-        recordOf(outcome, {
+        record: recordOf(outcome, {
           tenantId: p.chat.tenantId,
           userId: p.actor.userId,
           assistantId: p.chat.assistantId,
@@ -197,67 +289,135 @@ export function createChatsService(deps: ChatsServiceDeps) {
           messageId: assistantRow.id,
           channel: p.channel,
         }),
-        tx,
-      );
-      return updated;
-    });
-    hub.end(assistantRow.id, {
-      type: "end",
-      status: outcome.status,
-      final: row,
-      ...(outcome.errorCode ? { errorCode: outcome.errorCode, errorMessage: userFacingError(outcome.errorCode) } : {}),
-    });
+      })
+      .catch((err) => {
+        hub.end(assistantRow.id, endEvent);
+        throw err;
+      });
+    hub.end(assistantRow.id, { ...endEvent, final: row });
     if (!row) throw messageNotFound();
     return row;
   }
 
-  /** Starts an answer for `question` after `history` in a chat, with a new assistant message. */
-  async function startAnswer(p: {
-    actor: Actor;
+  /** Chats whose send is between its busy check and the answer's registration in the hub. */
+  const starting = new Set<string>();
+  const chatBusy = () =>
+    conflict("message.busy", "An answer in this chat is still being written. Stop it or wait for it.");
+
+  /** What a send or regenerate stored, ready for the answer to start. */
+  interface Prepared {
     chat: OwnedChat;
-    question: string;
-    /** Earlier messages; when absent (send), read in the same transaction as the inserts. */
-    priorRows?: HistoryRow[];
-    userContent?: string;
-    channel: Channel;
-    startedAt: number;
-  }): Promise<SendResult> {
-    const { actor, chat } = p;
-    const { resolved, tenantName, userRow, assistantRow, priorRows } = await database.scoped(
-      { tenantId: chat.tenantId, userId: actor.userId },
-      async (tx) => {
-        const priorRows = p.priorRows ?? (await repo.recentHistory(chat.id, HISTORY_LIMIT, tx));
-        if (!p.priorRows && priorRows.some((r) => r.status === "streaming" && hub.get(r.id))) {
-          throw conflict("message.busy", "An answer in this chat is still being written. Stop it or wait for it.");
-        }
-        const resolved = await deps.resolveAssistant(chat.tenantId, chat.assistantId, tx);
-        const userRow = p.userContent
-          ? await repo.insertMessage(
-              { chatId: chat.id, tenantId: chat.tenantId, role: "user", content: p.userContent },
+    resolved: ResolvedAssistant;
+    userRow: MessageRow | undefined;
+    assistantRow: MessageRow;
+    priorRows: HistoryRow[];
+  }
+  interface SendRequest {
+    actor: Actor;
+    chatId: string;
+    content: string;
+  }
+
+  /**
+   * Sends, group-committed: sends that arrive while one batch is being written are written together
+   * in the next transaction: one access-check query for the batch (seeing every tenant), then per
+   * tenant (scoped to it): one history query and ONE statement inserting every question and empty
+   * answer (carrying the chats' UPDATE). A send is answered only after its batch committed. A send refused by its
+   * own checks (not found, busy, assistant disabled) fails alone; if the batch fails as a whole,
+   * every send in it is retried alone.
+   */
+  const sends = createGroupCommit<SendRequest, Prepared | AppError>({
+    maxInFlight: deps.sendWritesInFlight ?? 1,
+    write: async (items) => {
+      const reserved: string[] = [];
+      try {
+        return await database.scoped({ bypass: true }, async (tx) => {
+          const out: (Prepared | AppError)[] = [];
+          const found = new Map(
+            (
+              await repo.findChatsWithOwnerRole(
+                items.map((i) => i.chatId),
+                tx,
+              )
+            ).map((r) => [r.id, r]),
+          );
+          const accepted: { index: number; item: SendRequest; chat: OwnedChat }[] = [];
+          for (const [index, item] of items.entries()) {
+            try {
+              const chat = checkOwned(item.actor, found.get(item.chatId));
+              // Checked after access, so a stranger's chat id answers "not found" whether busy or not.
+              if (hub.isChatBusy(chat.id) || starting.has(chat.id)) throw chatBusy();
+              starting.add(chat.id);
+              reserved.push(chat.id);
+              accepted.push({ index, item, chat });
+            } catch (err) {
+              out[index] = asAppError(err);
+            }
+          }
+          for (const [tenantId, group] of groupBy(accepted, (a) => a.chat.tenantId)) {
+            // Row-level security for the writes: this tenant only (the policies key on the tenant).
+            await database.rescope(tx, { tenantId });
+            const ready: { index: number; item: SendRequest; chat: OwnedChat; resolved: ResolvedAssistant }[] = [];
+            for (const g of group) {
+              try {
+                ready.push({ ...g, resolved: await deps.resolveAssistant(tenantId, g.chat.assistantId, tx) });
+              } catch (err) {
+                out[g.index] = asAppError(err);
+                starting.delete(g.chat.id);
+              }
+            }
+            if (ready.length === 0) continue;
+            const histories = await repo.recentHistories(
+              ready.map((r) => r.chat.id),
+              HISTORY_LIMIT,
               tx,
-            )
-          : null;
-        const assistantRow = await repo.insertMessage(
-          { chatId: chat.id, tenantId: chat.tenantId, role: "assistant", content: "", status: "streaming" },
-          tx,
-        );
-        if (!chat.title && p.userContent) await repo.renameChat(chat.id, titleFrom(p.userContent), tx);
-        else await repo.touchChat(chat.id, tx);
-        return { resolved, tenantName: chat.tenantName, userRow, assistantRow, priorRows };
-      },
-    );
+            );
+            const inserted = await repo.insertMessagesTouchingChats(
+              ready.flatMap((r) => [
+                { chatId: r.chat.id, tenantId, role: "user" as const, content: r.item.content },
+                { chatId: r.chat.id, tenantId, role: "assistant" as const, content: "", status: "streaming" as const },
+              ]),
+              ready.map((r) => ({ id: r.chat.id, title: titleFrom(r.item.content) })),
+              tx,
+            );
+            const rowOf = new Map(inserted.map((m) => [`${m.chatId}:${m.role}`, m]));
+            for (const r of ready) {
+              const userRow = rowOf.get(`${r.chat.id}:user`);
+              const assistantRow = rowOf.get(`${r.chat.id}:assistant`);
+              if (!userRow || !assistantRow) throw new Error("insert returned nothing");
+              out[r.index] = {
+                chat: r.chat,
+                resolved: r.resolved,
+                userRow,
+                assistantRow,
+                priorRows: histories.get(r.chat.id) ?? [],
+              };
+            }
+          }
+          return out;
+        });
+      } catch (err) {
+        for (const id of reserved) starting.delete(id);
+        throw err;
+      }
+    },
+  });
+
+  /** Registers the answer in the hub and starts generating it (not awaited: `done` tells the end). */
+  function launch(actor: Actor, prepared: Prepared, question: string, channel: Channel, startedAt: number): SendResult {
+    const { chat, assistantRow, userRow } = prepared;
     const generation = hub.start({ messageId: assistantRow.id, chatId: chat.id, userId: actor.userId });
     const done = generate({
       actor,
       chat,
-      resolved,
-      tenantName,
-      question: p.question,
-      history: toHistory(priorRows),
+      resolved: prepared.resolved,
+      tenantName: chat.tenantName,
+      question,
+      history: toHistory(prepared.priorRows),
       assistantRow,
       generation,
-      channel: p.channel,
-      startedAt: p.startedAt,
+      channel,
+      startedAt,
     });
     // The caller may never await `done` (WebSocket); failures are already recorded on the message.
     done.catch(() => undefined);
@@ -329,8 +489,13 @@ export function createChatsService(deps: ChatsServiceDeps) {
     /** Stores the user's message and starts the answer. */
     async send(actor: Actor, chatId: string, content: string, channel: Channel): Promise<SendResult> {
       const startedAt = now();
-      const chat = await ownChat(actor, chatId);
-      return startAnswer({ actor, chat, question: content, userContent: content, channel, startedAt });
+      const prepared = await sends.write({ actor, chatId, content });
+      if (prepared instanceof AppError) throw prepared;
+      try {
+        return launch(actor, prepared, content, channel, startedAt);
+      } finally {
+        starting.delete(prepared.chat.id);
+      }
     },
 
     /** Answers the same question again with a new assistant message. */
@@ -348,7 +513,17 @@ export function createChatsService(deps: ChatsServiceDeps) {
       const lastUser = [...rows.rows].reverse().find((r) => r.role === "user");
       if (!lastUser) throw badRequest("message.not_assistant", "There is no question to answer again.");
       const prior = rows.rows.slice(0, rows.rows.indexOf(lastUser));
-      return startAnswer({ actor, chat, question: lastUser.content, priorRows: prior, channel, startedAt });
+      const prepared = await database.scoped({ tenantId: chat.tenantId, userId: actor.userId }, async (tx) => {
+        const resolved = await deps.resolveAssistant(chat.tenantId, chat.assistantId, tx);
+        const [assistantRow] = await repo.insertMessages(
+          [{ chatId: chat.id, tenantId: chat.tenantId, role: "assistant", content: "", status: "streaming" }],
+          tx,
+        );
+        if (!assistantRow) throw new Error("insert returned nothing");
+        await repo.touchChat(chat.id, tx);
+        return { chat, resolved, userRow: undefined, assistantRow, priorRows: prior };
+      });
+      return launch(actor, prepared, lastUser.content, channel, startedAt);
     },
 
     /** Stops a running answer; true when it was running in this process. */

@@ -21,6 +21,19 @@ describe("generation hub", () => {
     expect(hub.get("m")).toBeUndefined();
   });
 
+  it("knows which chats have an answer running, until the last one ends", () => {
+    const hub = createGenerationHub({ graceMs: 1000 });
+    hub.start({ messageId: "m1", chatId: "c", userId: "u" });
+    hub.start({ messageId: "m2", chatId: "c", userId: "u" });
+    expect(hub.isChatBusy("c")).toBe(true);
+    expect(hub.isChatBusy("other")).toBe(false);
+    hub.end("m1", { type: "end", status: "done" });
+    expect(hub.isChatBusy("c")).toBe(true);
+    hub.end("m2", { type: "end", status: "stopped" });
+    hub.end("m2", { type: "end", status: "stopped" });
+    expect(hub.isChatBusy("c")).toBe(false);
+  });
+
   it("stops an answer nobody watches after the grace period, not before", () => {
     vi.useFakeTimers();
     const hub = createGenerationHub({ graceMs: 1000 });

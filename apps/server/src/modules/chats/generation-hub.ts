@@ -36,6 +36,8 @@ interface Entry extends Generation {
  */
 export function createGenerationHub(opts: { graceMs: number }) {
   const entries = new Map<string, Entry>();
+  /** Running answers per chat (the busy check of a send, without reading the chat's messages). */
+  const perChat = new Map<string, number>();
 
   const armGrace = (e: Entry) => {
     if (e.ended || e.listeners.size > 0 || e.graceTimer) return;
@@ -51,10 +53,15 @@ export function createGenerationHub(opts: { graceMs: number }) {
     start(init: { messageId: string; chatId: string; userId: string }): Generation {
       const entry: Entry = { ...init, text: "", ended: false, abort: new AbortController(), listeners: new Set() };
       entries.set(init.messageId, entry);
+      perChat.set(init.chatId, (perChat.get(init.chatId) ?? 0) + 1);
       return entry;
     },
     get(messageId: string): Generation | undefined {
       return entries.get(messageId);
+    },
+    /** True while an answer in this chat is being generated in this process. */
+    isChatBusy(chatId: string): boolean {
+      return perChat.has(chatId);
     },
     /** Appends text and tells every watcher. */
     push(messageId: string, text: string) {
@@ -73,6 +80,9 @@ export function createGenerationHub(opts: { graceMs: number }) {
       for (const l of e.listeners) l(event);
       e.listeners.clear();
       entries.delete(messageId);
+      const left = (perChat.get(e.chatId) ?? 1) - 1;
+      if (left > 0) perChat.set(e.chatId, left);
+      else perChat.delete(e.chatId);
     },
     /**
      * Watches an answer from `offset`: the text after it is replayed first. Returns the

@@ -60,10 +60,13 @@ export function createOpenAiService(deps: OpenAiServiceDeps) {
       if (last?.role !== "user" || !textOf(last.content).trim()) {
         throw badRequest("request.invalid", "messages: the last message must be a user message with text.");
       }
-      const { resolved, tenantName } = await deps.database.scoped({ tenantId, userId: actor.userId }, async (tx) => ({
-        resolved: await deps.assistants.resolve(tenantId, summary.id, tx),
-        tenantName: (await deps.tenants.findById(tenantId, tx))?.name ?? "",
-      }));
+      const { resolved: shared, tenantName } = await deps.database.scoped(
+        { tenantId, userId: actor.userId },
+        async (tx) => ({
+          resolved: await deps.assistants.resolve(tenantId, summary.id, tx),
+          tenantName: (await deps.tenants.findById(tenantId, tx))?.name ?? "",
+        }),
+      );
       const history: ChatMessage[] = body.messages.slice(0, -1).flatMap((m): ChatMessage[] => {
         const content = textOf(m.content);
         if (!content) return [];
@@ -71,9 +74,11 @@ export function createOpenAiService(deps: OpenAiServiceDeps) {
         if (m.role === "system" || m.role === "developer") return [{ role: "system", content }];
         return [];
       });
-      if (body.temperature !== undefined && body.temperature !== null) {
-        resolved.assistant = { ...resolved.assistant, temperature: body.temperature };
-      }
+      // The resolved assistant is shared (cached): this request's temperature goes on a copy.
+      const resolved =
+        body.temperature !== undefined && body.temperature !== null
+          ? { ...shared, assistant: { ...shared.assistant, temperature: body.temperature } }
+          : shared;
       const outcome = newOutcome();
       const pieces = deps.pipeline.run(
         { tenantId, tenantName, resolved, question: textOf(last.content), history, signal, startedAt },
