@@ -251,6 +251,10 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
   });
   const retriever = overrides.retriever ?? documents.retriever;
   const hub = createGenerationHub({ graceMs: config.CHAT_RESUME_GRACE_SECONDS * 1000 });
+  // A stop that reaches another API process than the one writing the answer is passed on.
+  const STOP_CHANNEL = "atrium_chat_stop";
+  bus?.subscribe(STOP_CHANNEL, (payload) => hub.stop((payload as { messageId: string }).messageId));
+  const stopElsewhere = bus ? (messageId: string) => bus.publish(STOP_CHANNEL, { messageId }) : undefined;
   const chats = createChatsService({
     database,
     chats: repos.chats,
@@ -260,6 +264,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     models,
     retriever,
     hub,
+    stopElsewhere,
     // PGlite runs one statement at a time: one batch in flight. PostgreSQL: two, so a send need not
     // wait for a whole batch to finish, leaving most of the pool to the rest of the app.
     sendWritesInFlight: database.kind === "embedded" ? 1 : 2,

@@ -1,4 +1,6 @@
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { messages } from "../src/infra/db/schema";
 import type { FakeProvider } from "../src/infra/llm/fake.provider";
 import { backends } from "./backends";
 import { type Ev, listen, openSocket, readSse, scriptedFake } from "./chat-fixtures";
@@ -288,22 +290,23 @@ describe.each(backends)("chat on $name", (backend) => {
     const chat = await newChat();
     // An answer another API process is writing: its row is streaming and grows; this process's
     // hub has never heard of it (as after a reconnect through a load balancer).
-    const { database, repos } = t.container;
+    const { database } = t.container;
     const scope = { tenantId: tenant.id };
-    const row = await database.scoped(scope, (tx) =>
-      repos.chats.insertMessage(
-        { chatId: chat.id, tenantId: tenant.id, role: "assistant", content: "Hello", status: "streaming" },
-        tx,
-      ),
+    const [row] = await database.scoped(scope, (tx) =>
+      tx
+        .insert(messages)
+        .values({ chatId: chat.id, tenantId: tenant.id, role: "assistant", content: "Hello", status: "streaming" })
+        .returning(),
     );
+    if (!row) throw new Error("no row");
+    const update = (patch: Partial<typeof messages.$inferInsert>) =>
+      database.scoped(scope, (tx) => tx.update(messages).set(patch).where(eq(messages.id, row.id)));
     const ws = await openSocket(host, alice.token);
     ws.send({ type: "resume", messageId: row.id, offset: 2 });
     await ws.waitFor((e) => e.type === "token");
-    await database.scoped(scope, (tx) => repos.chats.updateMessage(row.id, { content: "Hello, world" }, tx));
+    await update({ content: "Hello, world" });
     await ws.waitFor(() => ws.events.filter((e) => e.type === "token").length >= 2, 5000);
-    await database.scoped(scope, (tx) =>
-      repos.chats.updateMessage(row.id, { content: "Hello, world!", status: "done" }, tx),
-    );
+    await update({ content: "Hello, world!", status: "done" });
     const done = await ws.waitFor((e) => e.type === "message.done", 5000);
     const tokens = ws.events.filter((e) => e.type === "token");
     expect(tokens.map((e) => [e.offset, e.text])).toEqual([

@@ -25,6 +25,8 @@ export interface ChatsServiceDeps {
   models: ModelResolver;
   retriever: Retriever;
   hub: GenerationHub;
+  /** Asks the other processes to stop an answer one of them is generating (several API processes). */
+  stopElsewhere?: (messageId: string) => Promise<void>;
   /** How many passages the documents assistant reads. */
   retrievalK?: number;
   /** Send batches in flight at once (1 on the embedded database). */
@@ -526,10 +528,13 @@ export function createChatsService(deps: ChatsServiceDeps) {
       return launch(actor, prepared, lastUser.content, channel, startedAt);
     },
 
-    /** Stops a running answer; true when it was running in this process. */
+    /** Stops a running answer: here, or (when it is still streaming) in the process writing it. */
     async stop(actor: Actor, messageId: string): Promise<boolean> {
-      await ownMessage(actor, messageId);
-      return hub.stop(messageId);
+      const { message } = await ownMessage(actor, messageId);
+      if (hub.stop(messageId)) return true;
+      if (message.status !== "streaming" || !deps.stopElsewhere) return false;
+      await deps.stopElsewhere(messageId);
+      return true;
     },
 
     /** Access check for watching an answer (resume), returning its stored row. */
