@@ -274,6 +274,9 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
     async remove(actor: Actor, id: string): Promise<void> {
       const row = await accessible(actor, id, "admin");
       await database.scoped({ tenantId: row.tenantId, userId: actor.userId }, async (tx) => {
+        // The row read above may be stale: the active version is read again, locked (see lockDocument).
+        const current = await repo.lockDocument(id, tx);
+        if (current?.activeVersionId) await repo.countInKeywordStats(current.activeVersionId, -1, tx);
         await repo.deleteDocument(id, tx);
         await deps.audit.record(
           {

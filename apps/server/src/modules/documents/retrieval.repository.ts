@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { DB } from "../../infra/db/database";
+import { BM25, KEYWORD_CANDIDATE_BUDGET, planKeywordQuery } from "./bm25";
 
 export interface CandidateFilter {
   tenantId: string;
@@ -29,8 +30,10 @@ type Row = {
   score: number | string;
 };
 
-function rowsOf(result: unknown): Row[] {
-  return ("rows" in (result as object) ? (result as { rows: Row[] }).rows : (result as Row[])) ?? [];
+type TermRow = { lexeme: string; df: number | string; n: number | string; total: number | string };
+
+function rowsOf<T = Row>(result: unknown): T[] {
+  return ("rows" in (result as object) ? (result as { rows: T[] }).rows : (result as T[])) ?? [];
 }
 
 const toCandidate = (r: Row): Candidate => ({
@@ -75,12 +78,17 @@ export function createRetrievalRepository(db: DB) {
          where ${filterSql(f)} and c.embedding is not null
          order by c.embedding <=> ${literal}::vector
          limit ${limit}`);
-      return rowsOf(result).map(toCandidate);
+      return rowsOf<Row>(result).map(toCandidate);
     },
 
     /**
-     * Chunks matching ANY word of the query (stemmed for its language, plus exact words), ranked by
-     * cover density: a natural question rarely has all its words in one passage, so AND would miss.
+     * Keyword candidates ranked by Okapi BM25 (see docs/ARCHITECTURE.md, "Keyword scoring"). The
+     * query's lexemes get their inverse document frequency from the tenant's keyword statistics
+     * (one index lookup each). Candidates are the chunks holding the RAREST query lexemes, taken
+     * while their summed chunk counts stay within KEYWORD_CANDIDATE_BUDGET, through the GIN index;
+     * every query lexeme, common ones too, then counts in the score of those candidates. A chunk
+     * holding only common query words could only rank high with many of them, and is skipped:
+     * the work per query stays bounded however large the tenant's collection grows.
      */
     async keywordCandidates(
       query: string,
@@ -89,17 +97,40 @@ export function createRetrievalRepository(db: DB) {
       limit: number,
       tx: DB = db,
     ): Promise<Candidate[]> {
+      const stats = rowsOf<TermRow>(
+        await tx.execute(sql`
+          select t.lexeme, k.chunk_count as df, s.chunk_count as n, s.term_count as total
+            from (select distinct lexeme from unnest(tsvector_to_array(to_tsvector(${tsConfig}::regconfig, ${query}))) as lexeme) t
+            join keyword_terms k on k.tenant_id = ${f.tenantId} and k.lexeme = t.lexeme
+            join keyword_stats s on s.tenant_id = ${f.tenantId}
+           where k.chunk_count > 0`),
+      );
+      const plan = planKeywordQuery(
+        stats.map((r) => ({ lexeme: r.lexeme, df: Number(r.df) })),
+        Number(stats[0]?.n ?? 0),
+        Number(stats[0]?.total ?? 0),
+      );
+      if (!plan) return [];
+      const { k1, b } = BM25;
       const result = await tx.execute(sql`
-        with q as (
-          select nullif(replace(plainto_tsquery(${tsConfig}::regconfig, ${query})::text, ' & ', ' | '), '')::tsquery as query
+        with terms as (
+          select * from json_to_recordset(${JSON.stringify(plan.terms)}::json) as t(lexeme text, idf float8)
+        ),
+        hits as (
+          select c.chunk_id, c.document_id, d.title, c.text, c.heading_path, c.page, c.tsv, c.term_count
+            from chunks c join documents d on d.active_version_id = c.version_id
+           where ${filterSql(f)} and c.tsv @@ ${plan.candidateQuery}::tsquery
+           limit ${KEYWORD_CANDIDATE_BUDGET}
         )
-        select c.chunk_id, c.document_id, d.title, c.text, c.heading_path, c.page,
-               ts_rank_cd(c.tsv, q.query, 32) as score
-          from q, chunks c join documents d on d.active_version_id = c.version_id
-         where ${filterSql(f)} and c.tsv @@ q.query
-         order by score desc
+        select h.chunk_id, h.document_id, h.title, h.text, h.heading_path, h.page,
+               (select sum(t.idf * u.tf * ${k1 + 1}::float8
+                           / (u.tf + ${k1}::float8 * (${1 - b}::float8 + ${b}::float8 * h.term_count / ${plan.avgLength}::float8)))
+                  from (select lexeme, coalesce(cardinality(positions), 1)::float8 as tf from unnest(h.tsv)) u
+                  join terms t using (lexeme)) as score
+          from hits h
+         order by score desc, h.chunk_id
          limit ${limit}`);
-      return rowsOf(result).map(toCandidate);
+      return rowsOf<Row>(result).map(toCandidate);
     },
   };
 }
