@@ -20,7 +20,7 @@ export interface QueryTerm {
 
 export interface KeywordPlan {
   /** Every query lexeme the tenant's chunks hold, with its inverse document frequency. */
-  terms: { lexeme: string; idf: number }[];
+  terms: { lexeme: string; idf: number; literal: string }[];
   /** The rarest lexemes, OR-ed: what the GIN index is asked for. */
   candidateQuery: string;
   avgLength: number;
@@ -56,7 +56,7 @@ export function planKeywordQuery(
     postings += t.df;
   }
   return {
-    terms: present.map((t) => ({ lexeme: t.lexeme, idf: idf(t.df, chunkCount) })),
+    terms: present.map((t) => ({ lexeme: t.lexeme, idf: idf(t.df, chunkCount), literal: tsqueryLiteral(t.lexeme) })),
     candidateQuery: candidates.map(tsqueryLiteral).join(" | "),
     avgLength: Math.max(1, totalLength / chunkCount),
   };

@@ -47,8 +47,8 @@ const toCandidate = (r: Row): Candidate => ({
 });
 
 /** Only chunks of each document's active version: a re-index switches versions atomically. */
-function filterSql(f: CandidateFilter): SQL {
-  const parts: SQL[] = [sql`c.tenant_id = ${f.tenantId}`];
+function filterSql(f: CandidateFilter, chunk = sql`c`): SQL {
+  const parts: SQL[] = [sql`${chunk}.tenant_id = ${f.tenantId}`];
   if (f.documentId) parts.push(sql`d.id = ${f.documentId}`);
   if (f.tag) parts.push(sql`d.tags ? ${f.tag}`);
   if (f.from) parts.push(sql`d.created_at >= ${f.from.toISOString()}`);
@@ -88,7 +88,9 @@ export function createRetrievalRepository(db: DB) {
      * while their summed chunk counts stay within KEYWORD_CANDIDATE_BUDGET, through the GIN index;
      * every query lexeme, common ones too, then counts in the score of those candidates. A chunk
      * holding only common query words could only rank high with many of them, and is skipped:
-     * the work per query stays bounded however large the tenant's collection grows.
+     * the work per query stays bounded however large the tenant's collection grows. Scoring has
+     * two stages: all candidates by which query lexemes they hold (an index probe per lexeme, tf
+     * taken as 1), then the best `limit` by full BM25 (term frequencies read from the tsvector).
      */
     async keywordCandidates(
       query: string,
@@ -112,24 +114,33 @@ export function createRetrievalRepository(db: DB) {
       );
       if (!plan) return [];
       const { k1, b } = BM25;
+      const norm = sql`${k1}::float8 * (${1 - b}::float8 + ${b}::float8 * h.term_count / ${plan.avgLength}::float8)`;
+      // Tag and date filters need the document; the document id filter is applied by the lookup.
+      const docFilters = f.tag || f.from || f.to;
       const result = await tx.execute(sql`
         with terms as (
-          select * from json_to_recordset(${JSON.stringify(plan.terms)}::json) as t(lexeme text, idf float8)
+          select t.lexeme, t.idf, t.literal::tsquery as q
+            from json_to_recordset(${JSON.stringify(plan.terms)}::json) as t(lexeme text, idf float8, literal text)
         ),
-        hits as (
-          select c.chunk_id, c.document_id, d.title, c.text, c.heading_path, c.page, c.tsv, c.term_count
-            from chunks c join documents d on d.active_version_id = c.version_id
-           where ${filterSql(f)} and c.tsv @@ ${plan.candidateQuery}::tsquery
-           limit ${KEYWORD_CANDIDATE_BUDGET}
+        hits as materialized (
+          select * from atrium_keyword_hits(${plan.candidateQuery}::tsquery, ${KEYWORD_CANDIDATE_BUDGET}::integer, ${f.documentId ?? null}::uuid)
+        ),
+        rough as (
+          select h.version_id, h.chunk_id, h.document_id, h.tsv, h.term_count,
+                 (select sum(t.idf) from terms t where h.tsv @@ t.q) / (1 + ${norm}) as rough
+            from hits h
+            ${docFilters ? sql`join documents d on d.id = h.document_id where ${filterSql(f, sql`d`)}` : sql``}
+           order by rough desc, h.chunk_id
+           limit ${limit}
         )
-        select h.chunk_id, h.document_id, h.title, h.text, h.heading_path, h.page,
-               (select sum(t.idf * u.tf * ${k1 + 1}::float8
-                           / (u.tf + ${k1}::float8 * (${1 - b}::float8 + ${b}::float8 * h.term_count / ${plan.avgLength}::float8)))
+        select c.chunk_id, c.document_id, d.title, c.text, c.heading_path, c.page,
+               (select sum(t.idf * u.tf * ${k1 + 1}::float8 / (u.tf + ${norm}))
                   from (select lexeme, coalesce(cardinality(positions), 1)::float8 as tf from unnest(h.tsv)) u
                   join terms t using (lexeme)) as score
-          from hits h
-         order by score desc, h.chunk_id
-         limit ${limit}`);
+          from rough h
+          join chunks c on c.version_id = h.version_id and c.chunk_id = h.chunk_id
+          join documents d on d.id = h.document_id
+         order by score desc, c.chunk_id`);
       return rowsOf<Row>(result).map(toCandidate);
     },
   };
