@@ -14,7 +14,7 @@ const c = (id: string): Candidate => ({
 
 describe("reciprocal rank fusion", () => {
   it("puts passages found by both lists first and keeps each list's ranks", () => {
-    const fused = fuseByRank([c("a"), c("b"), c("x")], [c("b"), c("y"), c("a")], 10);
+    const fused = fuseByRank([c("a"), c("b"), c("x")], [c("b"), c("y"), c("a")], 10, 1);
     expect(
       fused
         .map((p) => p.chunkId)
@@ -25,6 +25,11 @@ describe("reciprocal rank fusion", () => {
     expect(b).toMatchObject({ vectorRank: 2, keywordRank: 1 });
     expect(b?.score).toBeCloseTo(1 / (RRF_K + 2) + 1 / (RRF_K + 1));
     expect(fused.find((p) => p.chunkId === "y")).toMatchObject({ vectorRank: null, keywordRank: 2 });
+  });
+  it("weighs the keyword list by its weight", () => {
+    expect(fuseByRank([c("v")], [c("k")], 2, 1).map((p) => p.chunkId)).toEqual(["v", "k"]);
+    expect(fuseByRank([c("v")], [c("k")], 2, 2).map((p) => p.chunkId)).toEqual(["k", "v"]);
+    expect(fuseByRank([c("v")], [c("k")], 2, 2)[0]?.score).toBeCloseTo(2 / (RRF_K + 1));
   });
   it("cuts to k", () => {
     expect(fuseByRank([c("a"), c("b"), c("c")], [], 2).map((p) => p.chunkId)).toEqual(["a", "b"]);
