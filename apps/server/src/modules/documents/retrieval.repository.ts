@@ -18,6 +18,8 @@ export interface Candidate {
   headingPath: string;
   page: number | null;
   score: number;
+  /** Cosine similarity to the query, when the query was embedded. */
+  similarity?: number;
 }
 
 type Row = {
@@ -28,6 +30,7 @@ type Row = {
   heading_path: string;
   page: number | null;
   score: number | string;
+  similarity?: number | string | null;
 };
 
 type TermRow = { lexeme: string; df: number | string; n: number | string; total: number | string };
@@ -44,7 +47,10 @@ const toCandidate = (r: Row): Candidate => ({
   headingPath: r.heading_path,
   page: r.page,
   score: Number(r.score),
+  ...(r.similarity === undefined || r.similarity === null ? {} : { similarity: Number(r.similarity) }),
 });
+
+const vectorLiteral = (v: Float32Array | number[]) => `[${Array.from(v, (x) => x.toFixed(6)).join(",")}]`;
 
 /** Only chunks of each document's active version: a re-index switches versions atomically. */
 function filterSql(f: CandidateFilter, chunk = sql`c`): SQL {
@@ -66,7 +72,7 @@ export function createRetrievalRepository(db: DB) {
       limit: number,
       tx: DB = db,
     ): Promise<Candidate[]> {
-      const literal = `[${Array.from(embedding, (x) => x.toFixed(6)).join(",")}]`;
+      const literal = vectorLiteral(embedding);
       // A tenant filter after an approximate index scan can leave too few rows; iterative scans
       // (pgvector ≥ 0.8) keep scanning until enough rows pass the filter.
       await tx.execute(sql`select set_config('hnsw.ef_search', ${String(Math.max(40, limit * 2))}, true)`);
@@ -93,8 +99,7 @@ export function createRetrievalRepository(db: DB) {
      * taken as 1), then the best `limit` by full BM25 (term frequencies read from the tsvector).
      */
     async keywordCandidates(
-      query: string,
-      tsConfig: string,
+      { query, tsConfig, embedding }: { query: string; tsConfig: string; embedding?: Float32Array | number[] },
       f: CandidateFilter,
       limit: number,
       tx: DB = db,
@@ -136,7 +141,8 @@ export function createRetrievalRepository(db: DB) {
         select c.chunk_id, c.document_id, d.title, c.text, c.heading_path, c.page,
                (select sum(t.idf * u.tf * ${k1 + 1}::float8 / (u.tf + ${norm}))
                   from (select lexeme, coalesce(cardinality(positions), 1)::float8 as tf from unnest(h.tsv)) u
-                  join terms t using (lexeme)) as score
+                  join terms t using (lexeme)) as score,
+               ${embedding ? sql`1 - (c.embedding <=> ${vectorLiteral(embedding)}::vector)` : sql`null::float8`} as similarity
           from rough h
           join chunks c on c.version_id = h.version_id and c.chunk_id = h.chunk_id
           join documents d on d.id = h.document_id
