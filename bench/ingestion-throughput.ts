@@ -183,7 +183,12 @@ async function rawPhase(embedder: Embedder, texts: string[], rss: ReturnType<typ
   const seconds = (performance.now() - t0) / 1000;
   if (vectors.length !== texts.length) throw new Error("wrong number of vectors");
   const peak = await rss.peak();
-  return { seconds: round(seconds, 1), chunksPerSec: round(texts.length / seconds, 2), rssBaselineMb: Math.round(baseline), rssPeakMb: Math.round(peak) };
+  return {
+    seconds: round(seconds, 1),
+    chunksPerSec: round(texts.length / seconds, 2),
+    rssBaselineMb: Math.round(baseline),
+    rssPeakMb: Math.round(peak),
+  };
 }
 
 /** Uploads every file into a new tenant, then runs the ingestion handler on each version in turn. */
@@ -250,7 +255,9 @@ async function ingestPhase(
           },
         ),
     },
-    secrets: createSecretBox(loadEncryptionKey(container.config.ATRIUM_ENCRYPTION_KEY, container.config.ATRIUM_DATA_DIR)),
+    secrets: createSecretBox(
+      loadEncryptionKey(container.config.ATRIUM_ENCRYPTION_KEY, container.config.ATRIUM_DATA_DIR),
+    ),
     publish: (id: string, t: string) =>
       timed(
         () => container.services.documents.publish(id, t),
@@ -340,7 +347,9 @@ async function runServer(req: ChildRequest): Promise<ChildResult> {
     await embedder.embed(texts.slice(0, 64)); // warm-up
     const rssAfterStartMb = Math.round(rssNowMb());
     const log = (m: string) => process.send?.({ log: m });
-    log(`embedder: ${local.stats().workers} worker(s), ${local.stats().backend}; server RSS after start-up ${rssAfterStartMb} MB`);
+    log(
+      `embedder: ${local.stats().workers} worker(s), ${local.stats().backend}; server RSS after start-up ${rssAfterStartMb} MB`,
+    );
     log("(a) raw embedding, before ...");
     const rawBefore = await rawPhase(embedder, texts, rss);
     log(`    ${rawBefore.chunksPerSec} chunks/s (${rawBefore.seconds} s), peak RSS ${rawBefore.rssPeakMb} MB`);
@@ -425,7 +434,15 @@ async function main() {
     table(
       ["phase", "chunks/s", "seconds", "ratio to raw", "peak RSS MB", "RSS at start MB", "max event-loop stall ms"],
       [
-        ["raw embedding (before)", rawBefore.chunksPerSec, rawBefore.seconds, "", rawBefore.rssPeakMb, rawBefore.rssBaselineMb, ""],
+        [
+          "raw embedding (before)",
+          rawBefore.chunksPerSec,
+          rawBefore.seconds,
+          "",
+          rawBefore.rssPeakMb,
+          rawBefore.rssBaselineMb,
+          "",
+        ],
         ...ingests.map((x) => [
           `ingestion: ${x.label}`,
           x.chunksPerSec,
@@ -435,16 +452,36 @@ async function main() {
           x.rssBaselineMb,
           x.maxStallMs,
         ]),
-        ["raw embedding (after)", rawAfter.chunksPerSec, rawAfter.seconds, "", rawAfter.rssPeakMb, rawAfter.rssBaselineMb, ""],
+        [
+          "raw embedding (after)",
+          rawAfter.chunksPerSec,
+          rawAfter.seconds,
+          "",
+          rawAfter.rssPeakMb,
+          rawAfter.rssBaselineMb,
+          "",
+        ],
       ],
     ),
   );
-  console.log(`server process: RSS after start-up ${r.rssAfterStartMb} MB, kernel max RSS over the run ${r.processMaxRssMb} MB; embedder ${r.embedderWorkers} worker(s), ${r.embedderBackend}`);
+  console.log(
+    `server process: RSS after start-up ${r.rssAfterStartMb} MB, kernel max RSS over the run ${r.processMaxRssMb} MB; embedder ${r.embedderWorkers} worker(s), ${r.embedderBackend}`,
+  );
   console.log("targets: ingestion ≥ 85% of raw embedding; peak RSS while ingesting < 1024 MB");
   console.log("\nWhere the ingestion time goes (seconds; the server's handler awaits each step in turn)");
   console.log(
     table(
-      ["phase", "embed", "db transactions", "publish status", "storage", "parse+chunk+other", "embed calls", "db tx", "publishes"],
+      [
+        "phase",
+        "embed",
+        "db transactions",
+        "publish status",
+        "storage",
+        "parse+chunk+other",
+        "embed calls",
+        "db tx",
+        "publishes",
+      ],
       ingests.map((x) => [
         x.label,
         x.breakdown.embedS,
@@ -460,7 +497,9 @@ async function main() {
   );
   for (const x of ingests) {
     if (x.failed.length) console.log(`not ready (${x.label}): ${x.failed.join("; ")}`);
-    console.log(`slowest files (${x.label}): ${x.slowest.map((f) => `${f.name} ${f.chunks} chunks ${f.seconds} s`).join(", ")}`);
+    console.log(
+      `slowest files (${x.label}): ${x.slowest.map((f) => `${f.name} ${f.chunks} chunks ${f.seconds} s`).join(", ")}`,
+    );
   }
   const result = {
     benchmark: "ingestion-throughput",
