@@ -23,7 +23,7 @@ import {
 } from "../apps/server/src/infra/embeddings";
 import { createArgon2Hasher } from "../apps/server/src/infra/passwords";
 import { INGEST_JOB } from "../apps/server/src/modules/documents/documents.jobs";
-import { chunkDocument, type Chunk, type ParsedDocument } from "../apps/server/src/modules/documents/parsing";
+import { type Chunk, chunkDocument, type ParsedDocument } from "../apps/server/src/modules/documents/parsing";
 import { parseText } from "../apps/server/src/modules/documents/parsing/text.parser";
 import type { Actor } from "../apps/server/src/plugins/auth";
 import { createFreshPostgresDatabase, round } from "./lib";
@@ -101,11 +101,7 @@ export function parseWithTitle(doc: CorpusDoc): ParsedDocument {
 /** The ingestion job's chunking and text-search configuration choice (documents.jobs.ts). */
 export const JOB_CHUNK_OPTIONS = { maxTokens: 100, overlapTokens: 20 };
 export function tsConfigOf(parsed: ParsedDocument, first: Chunk | undefined, tsConfigFor: (t: string) => string) {
-  return parsed.language === "ru"
-    ? "russian"
-    : parsed.language === "en"
-      ? "english"
-      : tsConfigFor(first?.text ?? "");
+  return parsed.language === "ru" ? "russian" : parsed.language === "en" ? "english" : tsConfigFor(first?.text ?? "");
 }
 export const chunkForJob = (parsed: ParsedDocument) => chunkDocument(parsed, JOB_CHUNK_OPTIONS);
 
@@ -329,8 +325,8 @@ export async function startBenchServer(
 
 /**
  * Stores an already-chunked and embedded document directly (a ready document, version and its
- * chunks via the repository's upsertChunks, in one tenant-scoped transaction): the ingestion job's
- * writes without its parse/embed steps.
+ * chunks via the repository's upsertChunks, then counted into the keyword statistics, in one
+ * tenant-scoped transaction): the ingestion job's writes without its parse/embed steps.
  */
 export async function storeDocument(
   server: BenchServer,
@@ -396,6 +392,8 @@ export async function storeDocument(
         tx,
       );
     }
+    // What the ingestion job's version switch does once the chunks are stored.
+    await repo.countInKeywordStats(versionId, 1, tx);
   });
   return documentId;
 }
@@ -457,7 +455,6 @@ export function machine() {
     memGb: round(os.totalmem() / 2 ** 30, 1),
   };
 }
-
 
 /**
  * Which server code was measured: the commit and any uncommitted change under apps/server/src

@@ -8,7 +8,7 @@
  * by the real local model (Universal Sentence Encoder lite, cached in bench/results/ so re-runs are
  * fast) and written with the repository's upsertChunks into a fresh database built by the server's
  * own container. Every query then goes through DocumentsService.search (the same hybrid(): vector
- * candidates, keyword candidates, fuseByRank, in tenant-scoped transactions). Chunk hits are
+ * candidates, keyword candidates, fuseByScore, in tenant-scoped transactions). Chunk hits are
  * aggregated to documents (a document's rank is its best chunk's rank).
  *
  * SciFact is reported twice: with k = 100 (the API's maximum; the service then asks each list for
@@ -58,8 +58,8 @@ import {
   RESULTS,
   readJsonl,
   readQrels,
-  reciprocalRank,
   recallAt,
+  reciprocalRank,
   sanitized,
   startBenchServer,
   storeDocument,
@@ -132,7 +132,10 @@ async function indexCorpus(
   );
   const embedSeconds = embedder.modelSeconds - before;
   const misses = embedder.misses - missesBefore;
-  if (misses > 0) console.log(`  embedded ${misses} new chunks in ${round(embedSeconds, 1)} s (${round(misses / embedSeconds, 1)}/s)`);
+  if (misses > 0)
+    console.log(
+      `  embedded ${misses} new chunks in ${round(embedSeconds, 1)} s (${round(misses / embedSeconds, 1)}/s)`,
+    );
   const tenantId = await server.createTenant(`bench ${name}`);
   const docIdOf = new Map<string, string>();
   const t1 = performance.now();
@@ -205,7 +208,9 @@ async function evaluate(
     let lastLog = started;
     for (const [qi, q] of queries.entries()) {
       if (performance.now() - lastLog > 60_000) {
-        console.log(`  ${mode} k=${k}: ${qi}/${queries.length} queries (${round((performance.now() - started) / 1000)} s)`);
+        console.log(
+          `  ${mode} k=${k}: ${qi}/${queries.length} queries (${round((performance.now() - started) / 1000)} s)`,
+        );
         lastLog = performance.now();
       }
       const rel = qrels.get(q.id);
@@ -293,10 +298,22 @@ async function scifact(results: Record<string, unknown>) {
     const search = await makeSearch(server, embedder);
     const k100 = await evaluate(search, index, queries, qrels, 100);
     const k10 = await evaluate(search, index, queries, qrels, 10);
-    console.log(`\nSciFact (${split}: ${queries.length} queries, ${index.docs} documents, ${index.chunks} chunks), ${backend}`);
+    console.log(
+      `\nSciFact (${split}: ${queries.length} queries, ${index.docs} documents, ${index.chunks} chunks), ${backend}`,
+    );
     console.log(
       table(
-        ["mode", "nDCG@10", "recall@100", "MRR", "nDCG@10 (k=10)", "recall@5 (k=10)", "docs/list", "no hit", "ms/query"],
+        [
+          "mode",
+          "nDCG@10",
+          "recall@100",
+          "MRR",
+          "nDCG@10 (k=10)",
+          "recall@5 (k=10)",
+          "docs/list",
+          "no hit",
+          "ms/query",
+        ],
         k100.map((r, i) => {
           const s = k10[i] as ModeResult;
           return [r.mode, r.ndcg10, r.recall100, r.mrr, s.ndcg10, s.recall5, r.meanDocs, r.empty, r.meanMs];

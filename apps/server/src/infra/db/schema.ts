@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
   boolean,
   customType,
@@ -464,6 +465,8 @@ export const chunks = pgTable(
     /** The text-search configuration the tsv was built with (english, russian, simple). */
     tsConfig: text("ts_config").notNull().default("simple"),
     tsv: tsvector("tsv"),
+    /** Word occurrences in `tsv` (stop words excluded): the passage length of BM25. */
+    termCount: integer("term_count").notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.versionId, t.chunkId] }),
@@ -472,3 +475,29 @@ export const chunks = pgTable(
     index("chunks_tsv_idx").using("gin", t.tsv),
   ],
 );
+
+/**
+ * Keyword-search statistics of a tenant: how many searchable chunks (those of documents' active
+ * versions) hold each lexeme. Kept in the same transactions that switch or delete a document's
+ * active version, so BM25's inverse document frequency is a lookup instead of a scan.
+ */
+export const keywordTerms = pgTable(
+  "keyword_terms",
+  {
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    lexeme: text("lexeme").notNull(),
+    chunkCount: integer("chunk_count").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.lexeme] })],
+);
+
+/** Per tenant: searchable chunks and their total length (BM25's N and mean passage length). */
+export const keywordStats = pgTable("keyword_stats", {
+  tenantId: uuid("tenant_id")
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: "cascade" }),
+  chunkCount: integer("chunk_count").notNull(),
+  termCount: bigint("term_count", { mode: "number" }).notNull(),
+});

@@ -138,7 +138,7 @@ export function createIngestHandler(deps: IngestDeps) {
       // The switch: one transaction points the document at the new version and drops the old
       // chunks, so a question sees the old version or the new one, never a mix or nothing.
       await database.scoped(scope, async (tx) => {
-        const doc = await repo.findDocument(documentId, tx);
+        const doc = await repo.lockDocument(documentId, tx);
         if (!doc) return;
         const count = await repo.countChunks(versionId, tx);
         const previous = doc.activeVersionId;
@@ -149,7 +149,10 @@ export function createIngestHandler(deps: IngestDeps) {
           { activeVersionId: versionId, status: "ready", progress: 100, chunkCount: count, title },
           tx,
         );
-        if (previous && previous !== versionId) {
+        if (previous === versionId) return;
+        await repo.countInKeywordStats(versionId, 1, tx);
+        if (previous) {
+          await repo.countInKeywordStats(previous, -1, tx);
           await repo.deleteChunksOf(previous, tx);
           await repo.updateVersion(previous, { status: "superseded" }, tx);
         }

@@ -24,6 +24,14 @@ export function createDocumentsRepository(db: DB) {
       const [row] = await tx.select().from(documents).where(eq(documents.id, id));
       return row;
     },
+    /**
+     * The document row, locked until the transaction ends: version switches and deletion take it
+     * first, so they run one after the other and keyword statistics count each version once.
+     */
+    async lockDocument(id: string, tx: DB = db): Promise<DocumentRow | undefined> {
+      const [row] = await tx.select().from(documents).where(eq(documents.id, id)).for("update");
+      return row;
+    },
     async findVersion(id: string, tx: DB = db): Promise<VersionRow | undefined> {
       const [row] = await tx.select().from(documentVersions).where(eq(documentVersions.id, id));
       return row;
@@ -95,10 +103,10 @@ export function createDocumentsRepository(db: DB) {
       await tx
         .insert(chunks)
         .values(
-          rows.map((r) => ({
-            ...r,
-            tsv: sql`to_tsvector(${r.tsConfig}::regconfig, ${r.headingPath} || ' ' || ${r.text})`,
-          })),
+          rows.map((r) => {
+            const tsv = sql`to_tsvector(${r.tsConfig}::regconfig, ${r.headingPath} || ' ' || ${r.text})`;
+            return { ...r, tsv, termCount: sql`atrium_tsvector_terms(${tsv})` };
+          }),
         )
         .onConflictDoUpdate({
           target: [chunks.versionId, chunks.chunkId],
@@ -107,8 +115,43 @@ export function createDocumentsRepository(db: DB) {
             text: sql`excluded.text`,
             embedding: sql`excluded.embedding`,
             tsv: sql`excluded.tsv`,
+            termCount: sql`excluded.term_count`,
           },
         });
+    },
+
+    /**
+     * Counts a version's chunks into (1) or out of (-1) the tenant's keyword statistics. Call it in
+     * the transaction that makes the version searchable (the active one) or stops it being so, with
+     * the chunks still present: the statistics then always describe exactly the searchable chunks.
+     * Rows are written in lexeme order so two writers of one tenant cannot deadlock.
+     */
+    async countInKeywordStats(versionId: string, sign: 1 | -1, tx: DB = db) {
+      await tx.execute(sql`
+        with v as (select tenant_id, tsv, term_count from chunks where version_id = ${versionId} and tsv is not null),
+        terms as (
+          insert into keyword_terms (tenant_id, lexeme, chunk_count)
+          select v.tenant_id, t.lexeme, count(*)::integer * ${sign}::integer
+            from v, unnest(tsvector_to_array(v.tsv)) as t(lexeme)
+           group by v.tenant_id, t.lexeme
+           order by t.lexeme
+          on conflict (tenant_id, lexeme) do update set chunk_count = keyword_terms.chunk_count + excluded.chunk_count
+        )
+        insert into keyword_stats (tenant_id, chunk_count, term_count)
+        select tenant_id, count(*)::integer * ${sign}::integer, coalesce(sum(term_count), 0) * ${sign}::integer
+          from v group by tenant_id
+        on conflict (tenant_id) do update
+          set chunk_count = keyword_stats.chunk_count + excluded.chunk_count,
+              term_count = keyword_stats.term_count + excluded.term_count`);
+      if (sign < 0) {
+        // Lexemes no searchable chunk holds any more (only those of this version can have reached 0).
+        await tx.execute(sql`
+          delete from keyword_terms k
+           using (select distinct c.tenant_id, t.lexeme
+                    from chunks c, unnest(tsvector_to_array(c.tsv)) as t(lexeme)
+                   where c.version_id = ${versionId}) gone
+           where k.tenant_id = gone.tenant_id and k.lexeme = gone.lexeme and k.chunk_count <= 0`);
+      }
     },
     async chunkIdsOf(versionId: string, tx: DB = db): Promise<Set<string>> {
       const rows = await tx.select({ id: chunks.chunkId }).from(chunks).where(eq(chunks.versionId, versionId));

@@ -16,7 +16,7 @@ import { titleFromFilename } from "./document-title";
 import { INGEST_JOB } from "./documents.jobs";
 import { presentDocument } from "./documents.presenter";
 import type { DocumentRow, DocumentsRepository } from "./documents.repository";
-import { fuseByRank, type RankedPassage, tsConfigFor } from "./hybrid";
+import { fuseByScore, type RankedPassage, tsConfigFor } from "./hybrid";
 import { sniffType } from "./parsing";
 import { peekStream } from "./peek-stream";
 import type { CandidateFilter, RetrievalRepository } from "./retrieval.repository";
@@ -102,12 +102,19 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
     return database.scoped({ tenantId: filter.tenantId }, async (tx) => {
       const vector = embedding ? await deps.retrieval.vectorCandidates(embedding, filter, pool, tx) : [];
       const keyword =
-        mode === "vector" ? [] : await deps.retrieval.keywordCandidates(query, tsConfigFor(query), filter, pool, tx);
-      if (mode === "vector") return vector.slice(0, k).map((c, i) => ({ ...c, vectorRank: i + 1, keywordRank: null }));
+        mode === "vector"
+          ? []
+          : await deps.retrieval.keywordCandidates(
+              { query, tsConfig: tsConfigFor(query), embedding },
+              filter,
+              pool,
+              tx,
+            );
+      if (mode === "vector")
+        return vector.slice(0, k).map((c, i) => ({ ...c, similarity: c.score, vectorRank: i + 1, keywordRank: null }));
       if (mode === "keyword")
         return keyword.slice(0, k).map((c, i) => ({ ...c, vectorRank: null, keywordRank: i + 1 }));
-      const similarity = new Map(vector.map((c) => [c.chunkId, c.score]));
-      return fuseByRank(vector, keyword, k).map((p) => ({ ...p, similarity: similarity.get(p.chunkId) }));
+      return fuseByScore(vector, keyword, k);
     });
   }
 
@@ -275,6 +282,9 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
     async remove(actor: Actor, id: string): Promise<void> {
       const row = await accessible(actor, id, "admin");
       await database.scoped({ tenantId: row.tenantId, userId: actor.userId }, async (tx) => {
+        // The row read above may be stale: the active version is read again, locked (see lockDocument).
+        const current = await repo.lockDocument(id, tx);
+        if (current?.activeVersionId) await repo.countInKeywordStats(current.activeVersionId, -1, tx);
         await repo.deleteDocument(id, tx);
         await deps.audit.record(
           {
@@ -401,9 +411,7 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
   /** The chat retriever: relevant passages only (vector-only hits need a minimum similarity). */
   const retriever: Retriever = {
     async retrieve(tenantId, query, opts): Promise<RetrievedPassage[]> {
-      const ranked = (await hybrid(query, { tenantId }, opts.k, "hybrid")) as (RankedPassage & {
-        similarity?: number;
-      })[];
+      const ranked = await hybrid(query, { tenantId }, opts.k, "hybrid");
       return ranked
         .filter((p) => p.keywordRank !== null || (p.similarity ?? 0) >= minSimilarity)
         .map((p) => ({

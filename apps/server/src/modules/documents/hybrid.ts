@@ -5,30 +5,52 @@ export interface RankedPassage extends Candidate {
   keywordRank: number | null;
 }
 
-/** Reciprocal rank fusion constant (Cormack et al. 2009): dampens the weight of top ranks. */
-export const RRF_K = 60;
+/**
+ * Weight of cosine similarity against the keyword score (BM25 divided by the query's best BM25, so
+ * 1 at most). Tuned on the SciFact train split with the local English model (docs/BENCHMARKS.md):
+ * the similarity mostly reorders passages the keywords found; a passage only the vectors found
+ * needs a similarity well above the keyword matches' to get in.
+ */
+export const VECTOR_WEIGHT = 2;
 
 /**
- * Fuses ranked lists by reciprocal rank: score = Σ 1 / (RRF_K + rank). Robust to the lists'
- * incomparable scores (cosine similarity vs ts_rank). Ties keep the vector list's order.
+ * Fuses the two candidate lists by score: keyword score / best keyword score + VECTOR_WEIGHT ×
+ * cosine similarity. A passage missing from the keyword list scores 0 there; its similarity comes
+ * from the vector list, or from the keyword query, which computes it for its own candidates.
+ * Unlike reciprocal rank fusion, a much weaker list (here the vectors) cannot pull a strong
+ * keyword match down just by ranking it low. Ties keep the vector list's order.
  */
-export function fuseByRank(vector: Candidate[], keyword: Candidate[], k: number): RankedPassage[] {
-  const byId = new Map<string, RankedPassage & { fused: number }>();
-  const add = (list: Candidate[], which: "vectorRank" | "keywordRank") => {
-    list.forEach((c, i) => {
-      const rank = i + 1;
-      const hit = byId.get(c.chunkId) ?? { ...c, vectorRank: null, keywordRank: null, fused: 0 };
-      hit[which] = rank;
-      hit.fused += 1 / (RRF_K + rank);
-      byId.set(c.chunkId, hit);
+export function fuseByScore(
+  vector: Candidate[],
+  keyword: Candidate[],
+  k: number,
+  vectorWeight = VECTOR_WEIGHT,
+): RankedPassage[] {
+  const best = Math.max(0, ...keyword.map((c) => c.score));
+  const byId = new Map<string, RankedPassage & { keywordScore: number }>();
+  vector.forEach((c, i) => {
+    byId.set(c.chunkId, {
+      ...c,
+      similarity: c.similarity ?? c.score,
+      vectorRank: i + 1,
+      keywordRank: null,
+      keywordScore: 0,
     });
-  };
-  add(vector, "vectorRank");
-  add(keyword, "keywordRank");
+  });
+  keyword.forEach((c, i) => {
+    const hit = byId.get(c.chunkId);
+    const keywordScore = best > 0 ? c.score / best : 0;
+    if (hit) {
+      hit.keywordRank = i + 1;
+      hit.keywordScore = keywordScore;
+    } else {
+      byId.set(c.chunkId, { ...c, vectorRank: null, keywordRank: i + 1, keywordScore });
+    }
+  });
   return [...byId.values()]
-    .sort((a, b) => b.fused - a.fused || (a.vectorRank ?? 1e9) - (b.vectorRank ?? 1e9))
-    .slice(0, k)
-    .map(({ fused, ...rest }) => ({ ...rest, score: fused }));
+    .map(({ keywordScore, ...p }) => ({ ...p, score: keywordScore + vectorWeight * (p.similarity ?? 0) }))
+    .sort((a, b) => b.score - a.score || (a.vectorRank ?? 1e9) - (b.vectorRank ?? 1e9))
+    .slice(0, k);
 }
 
 /** The Postgres text-search configuration for a text: Russian when it is mostly Cyrillic. */

@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { DB } from "../../infra/db/database";
+import { BM25, KEYWORD_CANDIDATE_BUDGET, planKeywordQuery } from "./bm25";
 
 export interface CandidateFilter {
   tenantId: string;
@@ -17,6 +18,8 @@ export interface Candidate {
   headingPath: string;
   page: number | null;
   score: number;
+  /** Cosine similarity to the query, when the query was embedded. */
+  similarity?: number;
 }
 
 type Row = {
@@ -27,10 +30,13 @@ type Row = {
   heading_path: string;
   page: number | null;
   score: number | string;
+  similarity?: number | string | null;
 };
 
-function rowsOf(result: unknown): Row[] {
-  return ("rows" in (result as object) ? (result as { rows: Row[] }).rows : (result as Row[])) ?? [];
+type TermRow = { lexeme: string; df: number | string; n: number | string; total: number | string };
+
+function rowsOf<T = Row>(result: unknown): T[] {
+  return ("rows" in (result as object) ? (result as { rows: T[] }).rows : (result as T[])) ?? [];
 }
 
 const toCandidate = (r: Row): Candidate => ({
@@ -41,11 +47,14 @@ const toCandidate = (r: Row): Candidate => ({
   headingPath: r.heading_path,
   page: r.page,
   score: Number(r.score),
+  ...(r.similarity === undefined || r.similarity === null ? {} : { similarity: Number(r.similarity) }),
 });
 
+const vectorLiteral = (v: Float32Array | number[]) => `[${Array.from(v, (x) => x.toFixed(6)).join(",")}]`;
+
 /** Only chunks of each document's active version: a re-index switches versions atomically. */
-function filterSql(f: CandidateFilter): SQL {
-  const parts: SQL[] = [sql`c.tenant_id = ${f.tenantId}`];
+function filterSql(f: CandidateFilter, chunk = sql`c`): SQL {
+  const parts: SQL[] = [sql`${chunk}.tenant_id = ${f.tenantId}`];
   if (f.documentId) parts.push(sql`d.id = ${f.documentId}`);
   if (f.tag) parts.push(sql`d.tags ? ${f.tag}`);
   if (f.from) parts.push(sql`d.created_at >= ${f.from.toISOString()}`);
@@ -63,7 +72,7 @@ export function createRetrievalRepository(db: DB) {
       limit: number,
       tx: DB = db,
     ): Promise<Candidate[]> {
-      const literal = `[${Array.from(embedding, (x) => x.toFixed(6)).join(",")}]`;
+      const literal = vectorLiteral(embedding);
       // A tenant filter after an approximate index scan can leave too few rows; iterative scans
       // (pgvector ≥ 0.8) keep scanning until enough rows pass the filter.
       await tx.execute(sql`select set_config('hnsw.ef_search', ${String(Math.max(40, limit * 2))}, true)`);
@@ -75,31 +84,70 @@ export function createRetrievalRepository(db: DB) {
          where ${filterSql(f)} and c.embedding is not null
          order by c.embedding <=> ${literal}::vector
          limit ${limit}`);
-      return rowsOf(result).map(toCandidate);
+      return rowsOf<Row>(result).map(toCandidate);
     },
 
     /**
-     * Chunks matching ANY word of the query (stemmed for its language, plus exact words), ranked by
-     * cover density: a natural question rarely has all its words in one passage, so AND would miss.
+     * Keyword candidates ranked by Okapi BM25 (see docs/ARCHITECTURE.md, "Keyword scoring"). The
+     * query's lexemes get their inverse document frequency from the tenant's keyword statistics
+     * (one index lookup each). Candidates are the chunks holding the RAREST query lexemes, taken
+     * while their summed chunk counts stay within KEYWORD_CANDIDATE_BUDGET, through the GIN index;
+     * every query lexeme, common ones too, then counts in the score of those candidates. A chunk
+     * holding only common query words could only rank high with many of them, and is skipped:
+     * the work per query stays bounded however large the tenant's collection grows. Scoring has
+     * two stages: all candidates by which query lexemes they hold (an index probe per lexeme, tf
+     * taken as 1), then the best `limit` by full BM25 (term frequencies read from the tsvector).
      */
     async keywordCandidates(
-      query: string,
-      tsConfig: string,
+      { query, tsConfig, embedding }: { query: string; tsConfig: string; embedding?: Float32Array | number[] },
       f: CandidateFilter,
       limit: number,
       tx: DB = db,
     ): Promise<Candidate[]> {
+      const stats = rowsOf<TermRow>(
+        await tx.execute(sql`
+          select t.lexeme, k.chunk_count as df, s.chunk_count as n, s.term_count as total
+            from (select distinct lexeme from unnest(tsvector_to_array(to_tsvector(${tsConfig}::regconfig, ${query}))) as lexeme) t
+            join keyword_terms k on k.tenant_id = ${f.tenantId} and k.lexeme = t.lexeme
+            join keyword_stats s on s.tenant_id = ${f.tenantId}
+           where k.chunk_count > 0`),
+      );
+      const plan = planKeywordQuery(
+        stats.map((r) => ({ lexeme: r.lexeme, df: Number(r.df) })),
+        Number(stats[0]?.n ?? 0),
+        Number(stats[0]?.total ?? 0),
+      );
+      if (!plan) return [];
+      const { k1, b } = BM25;
+      const norm = sql`${k1}::float8 * (${1 - b}::float8 + ${b}::float8 * h.term_count / ${plan.avgLength}::float8)`;
+      // Tag and date filters need the document; the document id filter is applied by the lookup.
+      const docFilters = f.tag || f.from || f.to;
       const result = await tx.execute(sql`
-        with q as (
-          select nullif(replace(plainto_tsquery(${tsConfig}::regconfig, ${query})::text, ' & ', ' | '), '')::tsquery as query
+        with terms as (
+          select t.lexeme, t.idf, t.literal::tsquery as q
+            from json_to_recordset(${JSON.stringify(plan.terms)}::json) as t(lexeme text, idf float8, literal text)
+        ),
+        hits as materialized (
+          select * from atrium_keyword_hits(${plan.candidateQuery}::tsquery, ${KEYWORD_CANDIDATE_BUDGET}::integer, ${f.documentId ?? null}::uuid)
+        ),
+        rough as (
+          select h.version_id, h.chunk_id, h.document_id, h.tsv, h.term_count,
+                 (select sum(t.idf) from terms t where h.tsv @@ t.q) / (1 + ${norm}) as rough
+            from hits h
+            ${docFilters ? sql`join documents d on d.id = h.document_id where ${filterSql(f, sql`d`)}` : sql``}
+           order by rough desc, h.chunk_id
+           limit ${limit}
         )
         select c.chunk_id, c.document_id, d.title, c.text, c.heading_path, c.page,
-               ts_rank_cd(c.tsv, q.query, 32) as score
-          from q, chunks c join documents d on d.active_version_id = c.version_id
-         where ${filterSql(f)} and c.tsv @@ q.query
-         order by score desc
-         limit ${limit}`);
-      return rowsOf(result).map(toCandidate);
+               (select sum(t.idf * u.tf * ${k1 + 1}::float8 / (u.tf + ${norm}))
+                  from (select lexeme, coalesce(cardinality(positions), 1)::float8 as tf from unnest(h.tsv)) u
+                  join terms t using (lexeme)) as score,
+               ${embedding ? sql`1 - (c.embedding <=> ${vectorLiteral(embedding)}::vector)` : sql`null::float8`} as similarity
+          from rough h
+          join chunks c on c.version_id = h.version_id and c.chunk_id = h.chunk_id
+          join documents d on d.id = h.document_id
+         order by score desc, c.chunk_id`);
+      return rowsOf<Row>(result).map(toCandidate);
     },
   };
 }

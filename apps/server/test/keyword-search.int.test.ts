@@ -1,0 +1,143 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fakeEmbedder } from "../src/infra/embeddings";
+import { backends } from "./backends";
+import { multipart, upload, waitForDocument } from "./documents-fixtures";
+import { startTestApp, type TestApp } from "./harness";
+
+type Auth = { authorization: string };
+type Stats = { chunks: number; length: number; terms: Record<string, number> };
+
+describe.each(backends)("keyword search (BM25) on $name", (backend) => {
+  let t: TestApp;
+  let owner: Auth;
+
+  beforeAll(async () => {
+    t = await startTestApp(backend, {}, { embedder: fakeEmbedder(512) }, { jobs: true });
+    owner = await t.setupOwner();
+  });
+  afterAll(() => t?.close());
+
+  const rows = <T>(r: unknown): T[] => ("rows" in (r as object) ? (r as { rows: T[] }).rows : (r as T[]));
+
+  /** The statistics as kept, and as recomputed from the searchable chunks, seen from one tenant. */
+  async function statistics(tenantId: string): Promise<{ kept: Stats; actual: Stats }> {
+    return t.container.database.scoped({ tenantId }, async (tx) => {
+      const kept = rows<{ chunk_count: number; term_count: string }>(
+        await tx.execute(sql`select chunk_count, term_count from keyword_stats`),
+      )[0];
+      const keptTerms = rows<{ lexeme: string; n: number }>(
+        await tx.execute(sql`select lexeme, chunk_count as n from keyword_terms`),
+      );
+      const active = sql`chunks c join documents d on d.active_version_id = c.version_id`;
+      const actual = rows<{ n: number; total: string | null }>(
+        await tx.execute(sql`select count(*)::int as n, sum(c.term_count) as total from ${active}`),
+      )[0];
+      const actualTerms = rows<{ lexeme: string; n: number }>(
+        await tx.execute(
+          sql`select t.lexeme, count(*)::int as n from ${active}, unnest(tsvector_to_array(c.tsv)) t(lexeme) group by t.lexeme`,
+        ),
+      );
+      return {
+        kept: {
+          chunks: kept?.chunk_count ?? 0,
+          length: Number(kept?.term_count ?? 0),
+          terms: Object.fromEntries(keptTerms.map((r) => [r.lexeme, r.n])),
+        },
+        actual: {
+          chunks: actual?.n ?? 0,
+          length: Number(actual?.total ?? 0),
+          terms: Object.fromEntries(actualTerms.map((r) => [r.lexeme, r.n])),
+        },
+      };
+    });
+  }
+
+  const search = async (tenantId: string, q: string) =>
+    (
+      await t.app.inject({
+        url: `/api/v1/search?tenantId=${tenantId}&q=${encodeURIComponent(q)}&mode=keyword&k=10`,
+        headers: owner,
+      })
+    ).json().items as { documentId: string; text: string }[];
+
+  async function ready(tenantId: string, name: string, text: string) {
+    const res = await upload(t, owner, tenantId, name, text);
+    expect(res.statusCode).toBe(202);
+    return waitForDocument(t, owner, res.json().id);
+  }
+
+  it("ranks a passage with the query's rare word above one repeating its common word", async () => {
+    const tenant = await t.createTenant(owner, "Rare words");
+    // "report" is in every document; "zeppelin" in one.
+    const common = await ready(
+      tenant.id,
+      "reports.md",
+      "# Reports\n\nThe report lists the report figures; every report cites an earlier report.",
+    );
+    const rare = await ready(tenant.id, "airship.md", "# Airship\n\nA zeppelin crossed the bay; see the report.");
+    for (let i = 0; i < 4; i++) {
+      await ready(tenant.id, `other-${i}.md`, `# Other ${i}\n\nThe yearly report number ${i} for the board.`);
+    }
+    const hits = await search(tenant.id, "zeppelin report");
+    expect(hits.length).toBe(6);
+    expect(hits[0]?.documentId).toBe(rare.id);
+    expect(hits.findIndex((h) => h.documentId === common.id)).toBeGreaterThan(0);
+  });
+
+  it("keeps the statistics equal to the searchable chunks through upload, re-index and delete", async () => {
+    const tenant = await t.createTenant(owner, "Statistics");
+    const a = await ready(tenant.id, "a.md", "# Alpha\n\nOtters sleep holding hands.\n\n## Diet\n\nOtters eat clams.");
+    await ready(tenant.id, "b.md", "# Beta\n\nBeavers build dams from branches.");
+    let s = await statistics(tenant.id);
+    expect(s.kept).toEqual(s.actual);
+    expect(s.kept.terms.otter).toBeGreaterThan(0);
+    expect(s.kept.terms.beaver).toBe(1);
+
+    // A new version: its words count, the replaced version's words no longer do.
+    const body = multipart({}, { name: "a.md", content: "# Alpha\n\nWalruses sleep on ice floes." });
+    const v2 = await t.app.inject({
+      method: "POST",
+      url: `/api/v1/documents/${a.id}/versions`,
+      headers: { ...owner, ...body.headers },
+      payload: body.payload,
+    });
+    expect(v2.statusCode).toBe(202);
+    expect((await waitForDocument(t, owner, a.id)).version).toBe(2);
+    s = await statistics(tenant.id);
+    expect(s.kept).toEqual(s.actual);
+    expect(s.kept.terms.otter).toBeUndefined();
+    expect(s.kept.terms.walrus).toBe(1);
+
+    expect(
+      (await t.app.inject({ method: "DELETE", url: `/api/v1/documents/${a.id}`, headers: owner })).statusCode,
+    ).toBe(204);
+    s = await statistics(tenant.id);
+    expect(s.kept).toEqual(s.actual);
+    expect(s.kept.terms.walrus).toBeUndefined();
+    expect(s.kept.chunks).toBe(1);
+    expect(await search(tenant.id, "walrus")).toEqual([]);
+  });
+
+  it("counts each tenant's chunks only in its own statistics, which other tenants cannot read", async () => {
+    const mine = await t.createTenant(owner, "Mine");
+    const theirs = await t.createTenant(owner, "Theirs");
+    await ready(mine.id, "mine.md", "# Mine\n\nThe lighthouse keeper logs the weather.");
+    for (let i = 0; i < 3; i++) {
+      await ready(theirs.id, `theirs-${i}.md`, `# Theirs ${i}\n\nThe lighthouse number ${i} was painted red.`);
+    }
+    const m = await statistics(mine.id);
+    const o = await statistics(theirs.id);
+    expect(m.kept).toEqual(m.actual);
+    expect(o.kept).toEqual(o.actual);
+    expect(m.kept.terms.lighthous).toBe(1);
+    expect(o.kept.terms.lighthous).toBe(3);
+    expect(m.kept.terms.paint).toBeUndefined();
+    // Row-level security: a transaction scoped to one tenant sees that tenant's rows only.
+    const seen = await t.container.database.scoped({ tenantId: mine.id }, async (tx) =>
+      rows<{ tenant_id: string }>(await tx.execute(sql`select distinct tenant_id from keyword_terms`)),
+    );
+    expect(seen.map((r) => r.tenant_id)).toEqual([mine.id]);
+    expect(await search(mine.id, "painted")).toEqual([]);
+  });
+});
