@@ -1,4 +1,5 @@
 import { basename, join } from "node:path";
+import { sql } from "drizzle-orm";
 import { Redis } from "ioredis";
 import type { Config } from "./config/config";
 import { createAccessTokens } from "./infra/access-tokens";
@@ -32,6 +33,7 @@ import { createIngestHandler } from "./modules/documents/documents.jobs";
 import { createDocumentsRepository } from "./modules/documents/documents.repository";
 import { createDocumentsService } from "./modules/documents/documents.service";
 import { createRetrievalRepository } from "./modules/documents/retrieval.repository";
+import { createSearchAnalyzer } from "./modules/documents/search-statistics";
 import { createOpenAiService } from "./modules/openai-compat/openai.service";
 import { createModelResolver, type EnvProvider } from "./modules/providers/model-resolver";
 import { createProvidersRepository } from "./modules/providers/providers.repository";
@@ -248,6 +250,12 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     embedder,
     secrets,
     publish: (id, tenantId) => documents.publish(id, tenantId),
+    chunksStored:
+      database.kind === "embedded"
+        ? createSearchAnalyzer(async () => {
+            await database.scoped({ bypass: true }, (tx) => tx.execute(sql`select atrium_analyze_search()`));
+          })
+        : undefined,
   });
   const retriever = overrides.retriever ?? documents.retriever;
   const hub = createGenerationHub({ graceMs: config.CHAT_RESUME_GRACE_SECONDS * 1000 });

@@ -140,4 +140,21 @@ describe.each(backends)("keyword search (BM25) on $name", (backend) => {
     expect(seen.map((r) => r.tenant_id)).toEqual([mine.id]);
     expect(await search(mine.id, "painted")).toEqual([]);
   });
+
+  it("the app role can refresh the search tables' planner statistics (PGlite has no autovacuum)", async () => {
+    const tenant = await t.createTenant(owner, "Planner");
+    await ready(tenant.id, "p.md", "# Planner\n\nStatistics help the planner pick the index.");
+    const { database } = t.container;
+    await database.scoped({ bypass: true }, (tx) => tx.execute(sql`select atrium_analyze_search()`));
+    const [counted] = await database.scoped({ bypass: true }, async (tx) =>
+      rows<{ reltuples: number; actual: number }>(
+        await tx.execute(
+          sql`select (select reltuples from pg_class where relname = 'chunks')::int as reltuples,
+                     (select count(*) from chunks)::int as actual`,
+        ),
+      ),
+    );
+    expect(counted?.actual).toBeGreaterThan(0);
+    expect(counted?.reltuples).toBe(counted?.actual);
+  });
 });

@@ -36,6 +36,8 @@ export interface IngestDeps {
   secrets: SecretBox;
   /** Tells watchers about a status change. */
   publish: (documentId: string, tenantId: string) => Promise<void>;
+  /** Told how many chunks a version stored once it is switched in (planner statistics, embedded). */
+  chunksStored?: (count: number) => Promise<void>;
   batchSize?: number;
   chunkTokens?: { maxTokens: number; overlapTokens: number };
 }
@@ -158,6 +160,7 @@ export function createIngestHandler(deps: IngestDeps) {
         }
       });
       await deps.publish(documentId, tenantId);
+      await deps.chunksStored?.(todo.length).catch((err: Error) => console.warn(`search statistics: ${err.message}`));
     } catch (err) {
       if (err instanceof ParseError) return await fail(err.code, err.message);
       const last = job.retryLimit !== undefined && (job.retryCount ?? 0) >= job.retryLimit;
