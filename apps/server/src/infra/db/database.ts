@@ -1,5 +1,8 @@
-import { mkdirSync } from "node:fs";
-import { resolve } from "node:path";
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
 import { sql } from "drizzle-orm";
@@ -69,6 +72,7 @@ async function openEmbedded(opts: DatabaseOptions): Promise<Database> {
     dataPath = resolve(dir, "pgdata");
   }
   try {
+    if (dataPath && !existsSync(join(dataPath, "PG_VERSION"))) await initdbInChild(dataPath);
     const pglite = await PGlite.create(dataPath, { extensions: { vector } });
     const runner: SqlRunner = {
       exec: async (text) => {
@@ -104,6 +108,17 @@ async function openEmbedded(opts: DatabaseOptions): Promise<Database> {
   } catch (err) {
     lock?.release();
     throw err;
+  }
+}
+
+/** First start: creates the data directory in a child process (see pglite-initdb.mjs). */
+async function initdbInChild(dataPath: string): Promise<void> {
+  const script = fileURLToPath(new URL("./pglite-initdb.mjs", import.meta.url));
+  try {
+    await promisify(execFile)(process.execPath, [script, dataPath], { timeout: 120_000 });
+  } catch (err) {
+    const detail = (err as { stderr?: string }).stderr?.trim() || (err as Error).message;
+    throw new Error(`Could not create the embedded database in ${dataPath}: ${detail}`);
   }
 }
 
