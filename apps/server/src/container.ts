@@ -87,6 +87,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
       databaseUrl: config.DATABASE_URL,
       dataDir: config.ATRIUM_DATA_DIR,
       poolSize: config.DATABASE_POOL_SIZE,
+      sharedBuffers: config.EMBEDDED_SHARED_BUFFERS,
     }));
   const redis = config.REDIS_URL
     ? new Redis(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2 })

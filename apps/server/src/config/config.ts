@@ -28,6 +28,11 @@ export const ConfigSchema = z.object({
     .max(200)
     .default(10)
     .describe("Connections per process on PostgreSQL"),
+  EMBEDDED_SHARED_BUFFERS: z
+    .string()
+    .regex(/^\d+(kB|MB|GB)$/, "a size such as 64MB")
+    .default("64MB")
+    .describe("Page cache of the embedded database, resident in the server's memory (PostgreSQL's default is 128MB)"),
   REDIS_URL: z
     .string()
     .optional()

@@ -54,6 +54,8 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** Embedded only: keep the database in memory (tests). */
   inMemory?: boolean;
+  /** Embedded only: shared_buffers, which stay resident once touched (PostgreSQL's default: 128MB). */
+  sharedBuffers?: string;
 }
 
 /** Opens the configured database, applies migrations and switches to the non-superuser app role. */
@@ -73,7 +75,10 @@ async function openEmbedded(opts: DatabaseOptions): Promise<Database> {
   }
   try {
     if (dataPath && !existsSync(join(dataPath, "PG_VERSION"))) await initdbInChild(dataPath);
-    const pglite = await PGlite.create(dataPath, { extensions: { vector } });
+    const pglite = await PGlite.create(dataPath, {
+      extensions: { vector },
+      ...(opts.sharedBuffers ? { postgresqlconf: [`shared_buffers=${opts.sharedBuffers}`] } : {}),
+    });
     const runner: SqlRunner = {
       exec: async (text) => {
         await pglite.exec(text);
