@@ -38,6 +38,7 @@
  *   --jobs=FILE           also ingest through a scratch copy of documents.jobs.ts (a proposal), same run
  *   --proposal-only       with --jobs: skip the server's own handler
  *   --rounds=4            interleaved rounds (each method runs on a quarter of the files per round)
+ *   --types=docx,html,markdown,pdf  which folders of real files, in this order (e.g. --types=pdf)
  *   --backend=embedded|postgres  (default embedded; the RSS target is about the embedded server)
  *   --in-memory           embedded database in memory instead of on disk
  *   --json=FILE           results (default bench/results/ingestion-throughput-<backend>.json)
@@ -78,6 +79,7 @@ const scifactFiles = numberArg(args, "scifact-files", 0);
 const jobsFile = args.get("jobs");
 const proposalOnly = args.has("proposal-only");
 const rounds = Math.max(1, Math.floor(numberArg(args, "rounds", 4)));
+const types = (args.get("types") ?? "docx,html,markdown,pdf").split(",").map((t) => t.trim());
 const jsonOut = args.get("json") ?? join(RESULTS, `ingestion-throughput-${backend}.json`);
 const DOCS = join(RAG, "documents");
 const PASSWORD_PDF = { file: "libreoffice-writer-password.pdf", password: "openpassword" };
@@ -108,7 +110,7 @@ async function loadFiles(): Promise<BenchFile[]> {
       // A file without text (mammoth-tiny-picture.docx) fails the job at once: not part of a throughput figure.
     }
   };
-  for (const dir of ["docx", "html", "markdown", "pdf"]) {
+  for (const dir of types) {
     for (const f of readdirSync(join(DOCS, dir)).sort()) {
       if (f.endsWith(".json")) continue;
       await add(f, readFileSync(join(DOCS, dir, f)), f === PASSWORD_PDF.file ? PASSWORD_PDF.password : undefined);
