@@ -23,6 +23,7 @@ import {
 } from "../apps/server/src/infra/embeddings";
 import { createArgon2Hasher } from "../apps/server/src/infra/passwords";
 import { INGEST_JOB } from "../apps/server/src/modules/documents/documents.jobs";
+import { KEYWORD_WINDOW_TOKENS, keywordWindows } from "../apps/server/src/modules/documents/keyword-window";
 import { type Chunk, chunkDocument, type ParsedDocument } from "../apps/server/src/modules/documents/parsing";
 import { parseText } from "../apps/server/src/modules/documents/parsing/text.parser";
 import type { Actor } from "../apps/server/src/plugins/auth";
@@ -333,8 +334,10 @@ export async function storeDocument(
   tenantId: string,
   doc: { title: string; language: string; tsConfig: string; chunks: Chunk[]; vectors: Float32Array[] },
   insertBatch = 64,
+  keywordWindowTokens = KEYWORD_WINDOW_TOKENS,
 ): Promise<string> {
   const { documents: repo } = server.container.repos;
+  const windows = keywordWindows(doc.chunks, keywordWindowTokens);
   const documentId = crypto.randomUUID();
   const versionId = crypto.randomUUID();
   const sha = createHash("sha256").update(`${documentId}`).digest("hex");
@@ -388,6 +391,7 @@ export async function storeDocument(
           tokenCount: c.tokenCount,
           embedding: Array.from(doc.vectors[i + j] ?? []),
           tsConfig: doc.tsConfig,
+          keywordText: windows[i + j],
         })),
         tx,
       );

@@ -30,6 +30,7 @@
  *   --modes=vector,keyword,hybrid  which search modes
  *   --xquad-k=10                 passages per XQuAD search
  *   --workers=2                  embedding workers while filling the cache (the server uses 1 on 2 cores)
+ *   --keyword-window=N           tokens of a chunk's keyword window (default: the server's KEYWORD_WINDOW_TOKENS; for tuning)
  *   --retrieval=FILE             a scratch copy of retrieval.repository.ts to evaluate instead (proposals)
  *   --json=FILE                  results file (default bench/results/retrieval-quality-<backend>-<datasets>[-train][-proposal].json)
  */
@@ -37,6 +38,7 @@ import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createDocumentsService } from "../apps/server/src/modules/documents/documents.service";
 import { tsConfigFor } from "../apps/server/src/modules/documents/hybrid";
+import { KEYWORD_WINDOW_TOKENS } from "../apps/server/src/modules/documents/keyword-window";
 import type { Chunk } from "../apps/server/src/modules/documents/parsing";
 import { createRetrievalRepository } from "../apps/server/src/modules/documents/retrieval.repository";
 import { createTenantAccess } from "../apps/server/src/modules/tenants/tenant-access";
@@ -93,6 +95,7 @@ const backend = backendArg(args);
 const datasets = (args.get("datasets") ?? "scifact,xquad").split(",").map((s) => s.trim());
 const limit = numberArg(args, "limit", 0);
 const split = args.get("split") ?? "test";
+const keywordWindowTokens = numberArg(args, "keyword-window", KEYWORD_WINDOW_TOKENS);
 const workers = numberArg(args, "workers", 2);
 const xquadK = numberArg(args, "xquad-k", 10);
 const MODES = (args.get("modes") ?? ALL_MODES.join(",")).split(",").map((m) => {
@@ -145,13 +148,19 @@ async function indexCorpus(
     const vs = vectors.slice(at, at + p.chunks.length);
     at += p.chunks.length;
     if (p.chunks.length === 0) continue;
-    const id = await storeDocument(server, tenantId, {
-      title: p.doc.title,
-      language: p.language,
-      tsConfig: p.tsConfig,
-      chunks: p.chunks,
-      vectors: vs,
-    });
+    const id = await storeDocument(
+      server,
+      tenantId,
+      {
+        title: p.doc.title,
+        language: p.language,
+        tsConfig: p.tsConfig,
+        chunks: p.chunks,
+        vectors: vs,
+      },
+      64,
+      keywordWindowTokens,
+    );
     docIdOf.set(id, p.doc.id);
     if (performance.now() - lastLog > 30_000) {
       console.log(`  stored ${i + 1}/${parsed.length} documents (${round((performance.now() - t1) / 1000, 1)} s)`);

@@ -119,6 +119,37 @@ describe.each(backends)("keyword search (BM25) on $name", (backend) => {
     expect(await search(tenant.id, "walrus")).toEqual([]);
   });
 
+  it("matches a passage by the words of its section's neighbouring passages, and shows and cites the passage only", async () => {
+    const tenant = await t.createTenant(owner, "Windows");
+    const fill = (topic: string) =>
+      Array.from({ length: 5 }, (_, i) => `Observation ${i} on ${topic} was logged by the field team in spring.`).join(
+        " ",
+      );
+    const text = `# Field notes\n\nThe axolotl keeps its larval form. ${fill("the pond")}\n\n${fill("the gills")} Feathery gills.\n\n## Weather\n\nHeavy rainfall flooded the station. ${fill("the sky")}`;
+    const doc = await ready(tenant.id, "notes.md", text);
+    expect(doc.chunkCount).toBeGreaterThanOrEqual(3);
+    const hits = await search(tenant.id, "axolotl");
+    // The passage about the gills never names the axolotl, but the passage before it does.
+    const gills = hits.find((h) => h.text.includes("Feathery gills"));
+    expect(gills).toBeDefined();
+    expect(gills?.text).not.toContain("axolotl");
+    expect(hits.some((h) => h.text.includes("axolotl"))).toBe(true);
+    // Windows stay within their section: the weather passage does not match the axolotl.
+    expect(hits.some((h) => h.text.includes("rainfall"))).toBe(false);
+    // Every passage of the first section counts the axolotl; none of the second does.
+    const sections = await t.container.database.scoped({ tenantId: tenant.id }, async (tx) =>
+      rows<{ heading_path: string; n: number }>(
+        await tx.execute(sql`select heading_path, count(*)::int as n from chunks group by heading_path`),
+      ),
+    );
+    const count = (path: string) => sections.find((r) => r.heading_path === path)?.n;
+    const s = await statistics(tenant.id);
+    expect(s.kept).toEqual(s.actual);
+    expect(count("Field notes")).toBeGreaterThanOrEqual(2);
+    expect(s.kept.terms.axolotl).toBe(count("Field notes"));
+    expect(s.kept.terms.rainfal).toBe(count("Field notes > Weather"));
+  });
+
   it("counts each tenant's chunks only in its own statistics, which other tenants cannot read", async () => {
     const mine = await t.createTenant(owner, "Mine");
     const theirs = await t.createTenant(owner, "Theirs");

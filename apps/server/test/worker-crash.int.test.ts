@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../src/infra/db/database";
 import { chunks } from "../src/infra/db/schema";
 import { fakeEmbedder } from "../src/infra/embeddings";
+import { keywordWindows } from "../src/modules/documents/keyword-window";
 import { chunkDocument, parseDocument } from "../src/modules/documents/parsing";
 import { createFreshPostgresDatabase } from "./backends";
 import { upload } from "./documents-fixtures";
@@ -121,5 +122,21 @@ describe.runIf(process.env.TEST_DATABASE_URL)("a worker killed in the middle of 
       tx.select({ id: chunks.chunkId }).from(chunks).where(eq(chunks.documentId, doc.id)),
     );
     expect(new Set(ids.map((r) => r.id))).toEqual(new Set(expected.map((c) => c.id)));
+    // Chunks written before and after the crash are indexed for keywords alike: by their window.
+    const windows = keywordWindows(expected);
+    const stale = await t.container.database.scoped({ bypass: true }, async (tx) => {
+      let n = 0;
+      for (const [i, c] of expected.entries()) {
+        const [row] = await tx
+          .select({
+            same: sql<boolean>`${chunks.tsv} = to_tsvector('english', ${c.headingPath.join(" > ")} || ' ' || ${windows[i]})`,
+          })
+          .from(chunks)
+          .where(eq(chunks.chunkId, c.id));
+        if (!row?.same) n++;
+      }
+      return n;
+    });
+    expect(stale).toBe(0);
   }, 300_000);
 });

@@ -6,6 +6,7 @@ import type { ObjectStorage } from "../../infra/storage";
 import { titleAfterParsing } from "./document-title";
 import type { DocumentsRepository } from "./documents.repository";
 import { tsConfigFor } from "./hybrid";
+import { keywordWindows } from "./keyword-window";
 import { chunkDocument, type DocumentType, ParseError, parseDocument } from "./parsing";
 
 /** Ingestion of one document version: parse → chunk → embed → index → switch the active version. */
@@ -93,6 +94,9 @@ export function createIngestHandler(deps: IngestDeps) {
         parsed.language === "ru" ? "russian" : parsed.language === "en" ? "english" : tsConfigFor(all[0]?.text ?? "");
       await setDoc({ progress: 10, language: parsed.language, pageCount: parsed.pageCount ?? null });
 
+      // Windows come from the whole version, so a resumed attempt indexes a chunk as the first did.
+      const windows = keywordWindows(all);
+      const keywordTextOf = new Map(all.map((c, i) => [c.id, windows[i] as string]));
       // Resume: chunks stored by an earlier, interrupted attempt are not embedded again.
       const done = await database.scoped(scope, (tx) => repo.chunkIdsOf(versionId, tx));
       const todo = all.filter((c) => !done.has(c.id));
@@ -126,6 +130,7 @@ export function createIngestHandler(deps: IngestDeps) {
               tokenCount: c.tokenCount,
               embedding: Array.from(vectors[j] ?? []),
               tsConfig,
+              keywordText: keywordTextOf.get(c.id),
             })),
             tx,
           ),

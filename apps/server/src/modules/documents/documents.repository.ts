@@ -97,15 +97,19 @@ export function createDocumentsRepository(db: DB) {
       return tx.select().from(documentVersions).where(eq(documentVersions.documentId, documentId));
     },
 
-    /** Inserts chunks; a retried job re-inserting the same chunk updates it (idempotent). */
-    async upsertChunks(rows: (Omit<NewChunk, "tsv"> & { tsConfig: string })[], tx: DB = db) {
+    /**
+     * Inserts chunks; a retried job re-inserting the same chunk updates it (idempotent). The keyword
+     * index (`tsv`, `term_count`) covers the heading path and `keywordText`, the chunk's keyword
+     * window (keyword-window.ts), or the chunk's own text when none is given.
+     */
+    async upsertChunks(rows: (Omit<NewChunk, "tsv"> & { tsConfig: string; keywordText?: string })[], tx: DB = db) {
       if (rows.length === 0) return;
       await tx
         .insert(chunks)
         .values(
-          rows.map((r) => {
-            const tsv = sql`to_tsvector(${r.tsConfig}::regconfig, ${r.headingPath} || ' ' || ${r.text})`;
-            return { ...r, tsv, termCount: sql`atrium_tsvector_terms(${tsv})` };
+          rows.map(({ keywordText, tsConfig, ...r }) => {
+            const tsv = sql`to_tsvector(${tsConfig}::regconfig, ${r.headingPath} || ' ' || ${keywordText ?? r.text})`;
+            return { ...r, tsConfig, tsv, termCount: sql`atrium_tsvector_terms(${tsv})` };
           }),
         )
         .onConflictDoUpdate({
