@@ -10,7 +10,7 @@ export const BM25 = { k1: 1.2, b: 0.75 } as const;
  * Most chunks a keyword search reads and scores. Candidate lexemes are added rarest first while
  * their summed chunk counts stay within it (the rarest is always taken); the scan stops there too.
  */
-export const KEYWORD_CANDIDATE_BUDGET = 1000;
+export const KEYWORD_CANDIDATE_BUDGET = 2000;
 
 export interface QueryTerm {
   lexeme: string;

@@ -62,14 +62,6 @@ function filterSql(f: CandidateFilter, chunk = sql`c`): SQL {
   return sql.join(parts, sql` and `);
 }
 
-/**
- * HNSW search width for `limit` nearest chunks: a little more than the rows wanted. The graph walk
- * costs about proportionally to it (the larger part of a vector search on the embedded database).
- */
-export function hnswEfSearch(limit: number): number {
-  return Math.max(40, limit + Math.ceil(limit / 4));
-}
-
 /** The two candidate lists of hybrid retrieval, straight from pgvector and Postgres full text. */
 export function createRetrievalRepository(db: DB) {
   return {
@@ -82,11 +74,9 @@ export function createRetrievalRepository(db: DB) {
     ): Promise<Candidate[]> {
       const literal = vectorLiteral(embedding);
       // A tenant filter after an approximate index scan can leave too few rows; iterative scans
-      // (pgvector ≥ 0.8) keep scanning until enough rows pass the filter. One statement: on the
-      // embedded database every round trip counts.
-      await tx.execute(
-        sql`select set_config('hnsw.ef_search', ${String(hnswEfSearch(limit))}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`,
-      );
+      // (pgvector ≥ 0.8) keep scanning until enough rows pass the filter.
+      await tx.execute(sql`select set_config('hnsw.ef_search', ${String(Math.max(40, limit * 2))}, true)`);
+      await tx.execute(sql`select set_config('hnsw.iterative_scan', 'relaxed_order', true)`);
       const result = await tx.execute(sql`
         select c.chunk_id, c.document_id, d.title, c.text, c.heading_path, c.page,
                1 - (c.embedding <=> ${literal}::vector) as score
