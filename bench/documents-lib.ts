@@ -259,9 +259,11 @@ export interface BenchServer {
  */
 export async function startBenchServer(
   backend: BackendName,
-  opts: { embedder?: Embedder; inMemory?: boolean; poolSize?: number } = {},
+  opts: { embedder?: Embedder; inMemory?: boolean; poolSize?: number; dataDir?: string } = {},
 ): Promise<BenchServer> {
-  const dataDir = mkdtempSync(join(os.tmpdir(), "atrium-bench-docs-"));
+  // A given data directory is kept (and reopened when it already holds an instance).
+  const dataDir = opts.dataDir ?? mkdtempSync(join(os.tmpdir(), "atrium-bench-docs-"));
+  const reopened = opts.dataDir !== undefined && existsSync(join(dataDir, "pgdata"));
   let database: Database;
   let dropPg: (() => Promise<void>) | undefined;
   let adminDbUrl: string | undefined;
@@ -286,11 +288,10 @@ export async function startBenchServer(
   await container.queue.stats([INGEST_JOB]);
   await container.queue.stop();
   await container.queue.start({ maintain: false });
-  const tokens = await container.services.auth.setup({
-    email: "bench-owner@example.com",
-    name: "Bench Owner",
-    password: "Bench-Owner-Passw0rd-1",
-  });
+  const owner = { email: "bench-owner@example.com", name: "Bench Owner", password: "Bench-Owner-Passw0rd-1" };
+  const tokens = reopened
+    ? await container.services.auth.login(owner.email, owner.password)
+    : await container.services.auth.setup(owner);
   const actor = await container.services.auth.authenticate(tokens.access_token);
   const server: BenchServer = {
     backend,
@@ -318,7 +319,7 @@ export async function startBenchServer(
     async close() {
       await container.close().catch(() => undefined);
       await dropPg?.().catch((e) => console.warn(`could not drop the bench database: ${e}`));
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return server;

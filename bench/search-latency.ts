@@ -29,8 +29,12 @@
  *   --k=10               passages per search (the API default; the service asks each list for max(50, 5k))
  *   --retrieval=FILE     also measure a scratch copy of retrieval.repository.ts (a proposal)
  *   --json=FILE          results (default bench/results/search-latency-<backend>.json)
+ *   --build-memory=768MB maintenance_work_mem for the HNSW build
+ *   --data-dir=DIR       embedded: keep the generated database in DIR and reuse it on the next run
+ *                        (the load and the HNSW build take ~25 min at 100k chunks); the measurement
+ *                        without statistics is skipped then
  */
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createEmbedder } from "../apps/server/src/infra/embeddings";
 import { createDocumentsService } from "../apps/server/src/modules/documents/documents.service";
@@ -68,6 +72,8 @@ const nQueries = numberArg(args, "queries", 200);
 const k = numberArg(args, "k", 10);
 const retrievalFile = args.get("retrieval");
 const jsonOut = args.get("json") ?? join(RESULTS, `search-latency-${backend}.json`);
+const hnswBuildMemory = args.get("build-memory") ?? "768MB";
+const keptDir = backend === "embedded" ? args.get("data-dir") : undefined;
 const CHUNKS_PER_DOC = 50;
 const WARMUP = 20;
 type Mode = "vector" | "keyword" | "hybrid";
@@ -262,18 +268,21 @@ async function measure(
     ...({ englishOnlyEmbeddings: true } as object),
   });
   const out: Record<string, unknown> = {};
+  const ranked: Record<string, string[][]> = {};
   const rows: (string | number)[][] = [];
   for (const mode of ["vector", "keyword", "hybrid"] as Mode[]) {
     for (const q of queries.slice(0, WARMUP)) await service.search(actor, { tenantId, q, k, mode });
     times.vector.length = 0;
     times.keyword.length = 0;
     const total: number[] = [];
+    ranked[mode] = [];
     let hits = 0;
     for (const q of queries.slice(WARMUP, WARMUP + nQueries)) {
       const t = performance.now();
       const res = await service.search(actor, { tenantId, q, k, mode });
       total.push(performance.now() - t);
       hits += res.items.length;
+      ranked[mode]?.push(res.items.map((p) => p.chunkId));
     }
     const s = summarize(total);
     const v = summarize(times.vector);
@@ -297,6 +306,23 @@ async function measure(
   }
   console.log(`\n${label}: search latency over ${nQueries} queries, k=${k} (ms; query vector precomputed)`);
   console.log(table(["mode", "p50", "p90", "p99", "mean", "vector query p50", "keyword query p50", "passages"], rows));
+  return { figures: out, ranked };
+}
+
+/** Per mode, the mean share of one run's top k that another run returns too (any rank). */
+function overlap(a: Record<string, string[][]>, b: Record<string, string[][]>) {
+  const out: Record<string, number> = {};
+  for (const mode of Object.keys(a)) {
+    const x = a[mode] ?? [];
+    const y = b[mode] ?? [];
+    let sum = 0;
+    for (let i = 0; i < x.length; i++) {
+      const other = new Set(y[i] ?? []);
+      const mine = x[i] ?? [];
+      sum += mine.length ? mine.filter((id) => other.has(id)).length / mine.length : 1;
+    }
+    out[mode] = round(x.length ? sum / x.length : 1, 3);
+  }
   return out;
 }
 
@@ -339,6 +365,39 @@ async function explain(server: BenchServer, tenantId: string, query: string, vec
   return plans;
 }
 
+interface Kept {
+  target: string;
+  chunks: number;
+  others: number;
+  baseChunks: number;
+  build: unknown;
+}
+
+/** Loads the target and other tenants' chunks, then builds the vector and text indexes. */
+async function build(server: BenchServer, base: Base[], result: Record<string, unknown>): Promise<string> {
+  const target = await server.createTenant("latency target");
+  const others = [await server.createTenant("latency other 1"), await server.createTenant("latency other 2")];
+  await server.superuser("drop index if exists chunks_embedding_idx; drop index if exists chunks_tsv_idx");
+  let t = performance.now();
+  await fill(server, target, nChunks, base, 1);
+  await fill(server, others[0] as string, Math.floor(nOthers / 2), base, 2);
+  await fill(server, others[1] as string, nOthers - Math.floor(nOthers / 2), base, 3);
+  const loadS = round((performance.now() - t) / 1000, 1);
+  console.log(`loaded ${nChunks + nOthers} chunks in ${loadS} s (no vector/text index)`);
+  t = performance.now();
+  // Enough memory for the whole graph: a build that spills to disk took 18 min on PGlite.
+  await server.superuser(
+    `set maintenance_work_mem = '${hnswBuildMemory}'; create index chunks_embedding_idx on chunks using hnsw (embedding vector_cosine_ops); reset maintenance_work_mem`,
+  );
+  const hnswS = round((performance.now() - t) / 1000, 1);
+  t = performance.now();
+  await server.superuser(`create index chunks_tsv_idx on chunks using gin (tsv)`);
+  const ginS = round((performance.now() - t) / 1000, 1);
+  console.log(`index build: HNSW ${hnswS} s (maintenance_work_mem ${hnswBuildMemory}), GIN ${ginS} s`);
+  result.build = { loadS, hnswS, ginS, hnswBuildMemory };
+  return target;
+}
+
 async function main() {
   const scifact = join(RAG, "scifact");
   if (!haveEvals([join(scifact, "corpus.jsonl"), join(scifact, "queries.jsonl"), join(scifact, "qrels.tsv")])) return;
@@ -355,7 +414,14 @@ async function main() {
     `base: ${base.length} real SciFact chunks; building ${nChunks} + ${nOthers} synthetic chunks on ${backend}`,
   );
 
-  const server = await startBenchServer(backend, { embedder });
+  const stateFile = keptDir ? join(resolve(keptDir), "latency-bench.json") : undefined;
+  const kept = stateFile && existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, "utf8")) as Kept) : undefined;
+  if (kept && (kept.chunks !== nChunks || kept.others !== nOthers || kept.baseChunks !== base.length)) {
+    throw new Error(
+      `${keptDir} holds ${kept.chunks} + ${kept.others} chunks of ${kept.baseChunks} base ones: use another --data-dir`,
+    );
+  }
+  const server = await startBenchServer(backend, { embedder, ...(keptDir ? { dataDir: resolve(keptDir) } : {}) });
   const result: Record<string, unknown> = {
     benchmark: "search-latency",
     date: new Date(),
@@ -367,42 +433,30 @@ async function main() {
     k,
   };
   try {
-    const target = await server.createTenant("latency target");
-    const others = [await server.createTenant("latency other 1"), await server.createTenant("latency other 2")];
-    await server.superuser("drop index if exists chunks_embedding_idx; drop index if exists chunks_tsv_idx");
-    let t = performance.now();
-    await fill(server, target, nChunks, base, 1);
-    await fill(server, others[0] as string, Math.floor(nOthers / 2), base, 2);
-    await fill(server, others[1] as string, nOthers - Math.floor(nOthers / 2), base, 3);
-    const loadS = round((performance.now() - t) / 1000, 1);
-    console.log(`loaded ${nChunks + nOthers} chunks in ${loadS} s (no vector/text index)`);
-    t = performance.now();
-    await server.superuser(`create index chunks_embedding_idx on chunks using hnsw (embedding vector_cosine_ops)`);
-    const hnswS = round((performance.now() - t) / 1000, 1);
-    t = performance.now();
-    await server.superuser(`create index chunks_tsv_idx on chunks using gin (tsv)`);
-    const ginS = round((performance.now() - t) / 1000, 1);
-    console.log(`index build: HNSW ${hnswS} s, GIN ${ginS} s (server defaults for maintenance_work_mem)`);
-    result.build = { loadS, hnswS, ginS };
-
+    const target = kept?.target ?? (await build(server, base, result));
+    if (stateFile && !kept) {
+      const state: Kept = { target, chunks: nChunks, others: nOthers, baseChunks: base.length, build: result.build };
+      writeFileSync(stateFile, JSON.stringify(state));
+    }
+    if (kept) {
+      console.log(`reusing ${keptDir} (built ${JSON.stringify(kept.build)})`);
+      result.build = kept.build;
+      result.reusedDataDir = true;
+    }
     const [pool] = [Math.max(50, k * 5)];
     const qv = (await embedder.embed([queries[WARMUP] as string]))[0] as Float32Array;
-    if (backend === "embedded") {
+    if (backend === "embedded" && !keptDir) {
       // PGlite runs no autovacuum: this is what an embedded server sees until something analyzes.
-      result.beforeAnalyze = await measure(
-        server,
-        embedder,
-        target,
-        queries,
-        createRetrievalRepository,
-        `${backend}, no ANALYZE yet`,
-      );
+      result.beforeAnalyze = (
+        await measure(server, embedder, target, queries, createRetrievalRepository, `${backend}, no ANALYZE yet`)
+      ).figures;
       result.plansBeforeAnalyze = await explain(server, target, queries[WARMUP] as string, qv, pool);
     }
-    t = performance.now();
-    await server.superuser("analyze");
+    const t = performance.now();
+    // What the server runs: the embedded ingestion job's refresh (Postgres: autovacuum's ANALYZE).
+    await server.superuser("select atrium_analyze_search()");
     result.analyzeS = round((performance.now() - t) / 1000, 1);
-    result.server = await measure(
+    const current = await measure(
       server,
       embedder,
       target,
@@ -410,6 +464,7 @@ async function main() {
       createRetrievalRepository,
       `${backend}, after ANALYZE`,
     );
+    result.server = current.figures;
     result.plans = await explain(server, target, queries[WARMUP] as string, qv, pool);
     console.log(
       `\nplans for "${queries[WARMUP]}":\n--- vector\n${(result.plans as Record<string, string>).vector}\n--- keyword\n${(result.plans as Record<string, string>).keyword}\n--- chunks holding any query word (what an OR query would scan): ${(result.plans as Record<string, string>).keywordMatches}`,
@@ -418,17 +473,28 @@ async function main() {
       const mod = (await import(resolve(retrievalFile))) as {
         createRetrievalRepository: typeof createRetrievalRepository;
       };
-      result.proposal = {
-        file: retrievalFile,
-        figures: await measure(
-          server,
-          embedder,
-          target,
-          queries,
-          mod.createRetrievalRepository,
-          `${backend}, ${retrievalFile}`,
-        ),
-      };
+      const proposal = await measure(
+        server,
+        embedder,
+        target,
+        queries,
+        mod.createRetrievalRepository,
+        `${backend}, ${retrievalFile}`,
+      );
+      // The current code once more, so that a change in machine load shows.
+      const again = await measure(
+        server,
+        embedder,
+        target,
+        queries,
+        createRetrievalRepository,
+        `${backend}, after ANALYZE (again)`,
+      );
+      const sameTopK = overlap(proposal.ranked, current.ranked);
+      console.log(
+        `share of ${retrievalFile}'s top ${k} that the current code returns too: ${JSON.stringify(sameTopK)}`,
+      );
+      result.proposal = { file: retrievalFile, figures: proposal.figures, again: again.figures, sameTopK };
     }
 
     // The query's own embedding with the real model (the server's default: 1 worker on 2 cores).
