@@ -311,7 +311,9 @@ async function ingestPhase(
           },
         ),
     },
-    secrets: createSecretBox(loadEncryptionKey(container.config.ATRIUM_ENCRYPTION_KEY, container.config.ATRIUM_DATA_DIR)),
+    secrets: createSecretBox(
+      loadEncryptionKey(container.config.ATRIUM_ENCRYPTION_KEY, container.config.ATRIUM_DATA_DIR),
+    ),
     publish: (id: string, t: string) =>
       timed(
         () => container.services.documents.publish(id, t),
@@ -406,18 +408,31 @@ async function runServer(req: ChildRequest): Promise<ChildResult> {
     await local.ready();
     await embedder.embed(files.flatMap((f) => f.chunks).slice(0, 64)); // warm-up
     const rssAfterStartMb = Math.round(rssNowMb());
-    log(`embedder: ${local.stats().workers} worker(s), ${local.stats().backend}; server RSS after start-up ${rssAfterStartMb} MB`);
+    log(
+      `embedder: ${local.stats().workers} worker(s), ${local.stats().backend}; server RSS after start-up ${rssAfterStartMb} MB`,
+    );
 
     const proposal = jobsFile
       ? ((await import(resolve(jobsFile))) as { createIngestHandler: HandlerFactory }).createIngestHandler
       : undefined;
     const methods: { name: string; run: (group: BenchFile[]) => Promise<PhaseResult> }[] = [
-      { name: "raw embedding (one request)", run: (g) => rawPhase(embedder, g.flatMap((f) => f.chunks), rss) },
+      {
+        name: "raw embedding (one request)",
+        run: (g) =>
+          rawPhase(
+            embedder,
+            g.flatMap((f) => f.chunks),
+            rss,
+          ),
+      },
       { name: "raw embedding (32 per request)", run: (g) => raw32Phase(embedder, g, rss) },
     ];
     if (!proposalOnly) {
       const tenant = await server.createTenant("ingest server");
-      methods.push({ name: "ingestion: server handler", run: (g) => ingestPhase(server, tenant, serverHandler, embedder, g, rss) });
+      methods.push({
+        name: "ingestion: server handler",
+        run: (g) => ingestPhase(server, tenant, serverHandler, embedder, g, rss),
+      });
     }
     if (proposal) {
       const tenant = await server.createTenant("ingest proposal");
@@ -429,29 +444,57 @@ async function runServer(req: ChildRequest): Promise<ChildResult> {
     const totals = new Map<string, MethodTotal>(
       methods.map((m) => [
         m.name,
-        { method: m.name, chunks: 0, seconds: 0, chunksPerSec: 0, rounds: [], rssPeakMb: 0, rssBaselineMb: 0, failed: [], slowest: [] },
+        {
+          method: m.name,
+          chunks: 0,
+          seconds: 0,
+          chunksPerSec: 0,
+          rounds: [],
+          rssPeakMb: 0,
+          rssBaselineMb: 0,
+          failed: [],
+          slowest: [],
+        },
       ]),
     );
     const groups = partition(files, req.rounds);
     for (const [r, group] of groups.entries()) {
       const order = methods.map((_, i) => methods[(i + r) % methods.length] as (typeof methods)[number]);
-      log(`round ${r + 1}/${groups.length}: ${group.length} files, ${group.reduce((n, f) => n + f.chunks.length, 0)} chunks`);
+      log(
+        `round ${r + 1}/${groups.length}: ${group.length} files, ${group.reduce((n, f) => n + f.chunks.length, 0)} chunks`,
+      );
       for (const m of order) {
         const res = await m.run(group);
         const t = totals.get(m.name) as MethodTotal;
         t.chunks += res.chunks;
         t.seconds += res.seconds;
-        t.rounds.push({ round: r + 1, chunks: res.chunks, seconds: round(res.seconds, 1), chunksPerSec: round(res.chunks / res.seconds, 2) });
+        t.rounds.push({
+          round: r + 1,
+          chunks: res.chunks,
+          seconds: round(res.seconds, 1),
+          chunksPerSec: round(res.chunks / res.seconds, 2),
+        });
         t.rssPeakMb = Math.max(t.rssPeakMb, Math.round(res.rssPeakMb));
         if (r === 0) t.rssBaselineMb = Math.round(res.rssBaselineMb);
         if (res.maxStallMs !== undefined) t.maxStallMs = Math.max(t.maxStallMs ?? 0, Math.round(res.maxStallMs));
         if (res.breakdown) {
-          t.breakdown ??= { embedMs: 0, embedCalls: 0, dbMs: 0, dbCalls: 0, publishMs: 0, publishCalls: 0, storageMs: 0, otherMs: 0 };
+          t.breakdown ??= {
+            embedMs: 0,
+            embedCalls: 0,
+            dbMs: 0,
+            dbCalls: 0,
+            publishMs: 0,
+            publishCalls: 0,
+            storageMs: 0,
+            otherMs: 0,
+          };
           for (const k of Object.keys(res.breakdown) as (keyof Breakdown)[]) t.breakdown[k] += res.breakdown[k];
         }
         t.failed.push(...(res.failed ?? []));
         t.slowest = [...t.slowest, ...(res.perFile ?? [])].sort((a, b) => b.seconds - a.seconds).slice(0, 5);
-        log(`  ${m.name}: ${round(res.chunks / res.seconds, 2)} chunks/s (${round(res.seconds, 1)} s), peak RSS ${Math.round(res.rssPeakMb)} MB`);
+        log(
+          `  ${m.name}: ${round(res.chunks / res.seconds, 2)} chunks/s (${round(res.seconds, 1)} s), peak RSS ${Math.round(res.rssPeakMb)} MB`,
+        );
       }
     }
     for (const t of totals.values()) t.chunksPerSec = round(t.chunks / t.seconds, 2);
@@ -513,7 +556,9 @@ async function main() {
   const raw32 = r.totals[1] as MethodTotal;
   const pct = (x: number, ref: number) => `${round((100 * x) / ref, 1)}%`;
 
-  console.log(`\nIngestion vs raw embedding (${backend}, ${texts.length} chunks, ${files.length} files, ${rounds} rounds)`);
+  console.log(
+    `\nIngestion vs raw embedding (${backend}, ${texts.length} chunks, ${files.length} files, ${rounds} rounds)`,
+  );
   console.log(
     table(
       ["method", "chunks/s", "seconds", "vs raw", "vs raw 32/request", "peak RSS MB", "max event-loop stall ms"],
@@ -536,10 +581,23 @@ async function main() {
   );
   console.log("targets: ingestion ≥ 85% of raw embedding; peak RSS while ingesting < 1024 MB");
   const ing = r.totals.filter((t) => t.breakdown);
-  console.log("\nWhere the ingestion time goes (seconds, summed over rounds; the server's handler awaits each step in turn)");
+  console.log(
+    "\nWhere the ingestion time goes (seconds, summed over rounds; the server's handler awaits each step in turn)",
+  );
   console.log(
     table(
-      ["method", "total", "embed calls", "db transactions", "publish status", "storage", "parse+chunk+other", "embeds", "db tx", "publishes"],
+      [
+        "method",
+        "total",
+        "embed calls",
+        "db transactions",
+        "publish status",
+        "storage",
+        "parse+chunk+other",
+        "embeds",
+        "db tx",
+        "publishes",
+      ],
       ing.map((t) => {
         const b = t.breakdown as Breakdown;
         return [
@@ -559,7 +617,9 @@ async function main() {
   );
   for (const t of ing) {
     if (t.failed.length) console.log(`not ready (${t.method}): ${t.failed.join("; ")}`);
-    console.log(`slowest files (${t.method}): ${t.slowest.map((f) => `${f.name} ${f.chunks} chunks ${f.seconds} s`).join(", ")}`);
+    console.log(
+      `slowest files (${t.method}): ${t.slowest.map((f) => `${f.name} ${f.chunks} chunks ${f.seconds} s`).join(", ")}`,
+    );
   }
   const result = {
     benchmark: "ingestion-throughput",
@@ -571,7 +631,10 @@ async function main() {
     chunks: texts.length,
     ...r,
     ratios: Object.fromEntries(
-      ing.map((t) => [t.method, { vsRaw: round(t.chunksPerSec / raw.chunksPerSec, 3), vsRaw32: round(t.chunksPerSec / raw32.chunksPerSec, 3) }]),
+      ing.map((t) => [
+        t.method,
+        { vsRaw: round(t.chunksPerSec / raw.chunksPerSec, 3), vsRaw32: round(t.chunksPerSec / raw32.chunksPerSec, 3) },
+      ]),
     ),
   };
   writeFileSync(jsonOut, `${JSON.stringify(result, null, 2)}\n`);
