@@ -91,3 +91,8 @@ export const JobsOverviewSchema = z.object({
   ),
   recentFailures: z.array(DocumentSchema),
 });
+
+/** A new document is called by its file name, without the extension, until its own title is read. */
+export function titleFromFilename(filename: string): string {
+  return filename.replace(/\.[a-z0-9]{1,5}$/i, "");
+}

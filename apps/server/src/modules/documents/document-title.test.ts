@@ -1,5 +1,6 @@
+import { titleFromFilename } from "@atrium/contracts";
 import { describe, expect, it } from "vitest";
-import { titleAfterParsing, titleFromFilename } from "./document-title";
+import { titleAfterParsing } from "./document-title";
 
 describe("document titles", () => {
   it("start as the file name without its extension", () => {

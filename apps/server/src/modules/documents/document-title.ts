@@ -1,7 +1,4 @@
-/** A new document is called by its file name, without the extension, until its text is read. */
-export function titleFromFilename(filename: string): string {
-  return filename.replace(/\.[a-z0-9]{1,5}$/i, "");
-}
+import { titleFromFilename } from "@atrium/contracts";
 
 const MAX_TITLE = 200;
 

@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import type { Document, Passage } from "@atrium/contracts";
+import { type Document, type Passage, titleFromFilename } from "@atrium/contracts";
 import type { Database, DB } from "../../infra/db/database";
 import type { Embedder } from "../../infra/embeddings";
 import type { JobQueue } from "../../infra/queue/job-queue";
@@ -12,7 +12,6 @@ import type { RetrievedPassage, Retriever } from "../chats/chat-ports";
 import type { RequireTenantRole } from "../tenants/tenant-access";
 import type { TenantsRepository } from "../tenants/tenants.repository";
 import type { DocumentEvents } from "./document-events";
-import { titleFromFilename } from "./document-title";
 import { INGEST_JOB } from "./documents.jobs";
 import { presentDocument } from "./documents.presenter";
 import type { DocumentRow, DocumentsRepository } from "./documents.repository";

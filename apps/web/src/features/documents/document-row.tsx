@@ -1,4 +1,4 @@
-import type { Document } from "@atrium/contracts";
+import { type Document, titleFromFilename } from "@atrium/contracts";
 import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, type ReactNode, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -220,7 +220,7 @@ export function DocumentRow({
     );
 
   // The file's own title replaces the file name once it is read; the file name stays in view.
-  const namedByFile = document.title === document.filename.replace(/\.[a-z0-9]{1,5}$/i, "");
+  const namedByFile = document.title === titleFromFilename(document.filename);
   const facts = [
     namedByFile ? null : document.filename,
     TYPE_LABELS[document.type],
