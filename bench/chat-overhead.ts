@@ -474,9 +474,13 @@ async function traceQueries(server: ServerHandle, host: string) {
   };
   await sendMany(10); // warm-up
   await server.call({ cmd: "queries", reset: true });
-  const n = 50;
+  const n = numberArg(args, "trace-messages", 50);
+  const before = await server.call<{ stats: ServerStats }>({ cmd: "stats" });
   const r = await sendMany(n);
+  const after = await server.call<{ stats: ServerStats }>({ cmd: "stats" });
   const { counts } = await server.call<{ counts: QueryCounts }>({ cmd: "queries", reset: true });
+  const cpuMs =
+    (after.stats.cpuUserUs + after.stats.cpuSystemUs - before.stats.cpuUserUs - before.stats.cpuSystemUs) / 1000;
   await session.close();
   const perMsg = (x: number) => round(x / n, 2);
   console.log(`\nQuery trace (${opts.backend}): ${n} sequential messages on one socket, one chat`);
@@ -485,10 +489,13 @@ async function traceQueries(server: ServerHandle, host: string) {
   );
   const rows = Object.entries(counts.byKind)
     .sort((a, b) => b[1] - a[1])
-    .map(([k, v]) => [k, perMsg(v)]);
-  console.log(table(["statement", "per message"], rows));
+    .map(([k, v]) => [k, perMsg(v), counts.msByKind?.[k] === undefined ? "—" : perMsg(counts.msByKind[k])]);
+  console.log(table(["statement", "per message", "ms per message"], rows));
+  for (const [kind, text] of Object.entries(counts.samples ?? {})) console.log(`\n-- ${kind}\n${text}`);
   const done = summarize(r.done);
-  console.log(`  latency (with tracing on): p50 ${done.p50} ms, p99 ${done.p99} ms`);
+  console.log(
+    `  latency (with tracing on): p50 ${done.p50} ms, p99 ${done.p99} ms; server CPU ${perMsg(cpuMs)} ms/message`,
+  );
   return { messages: n, counts, perMessage: Object.fromEntries(rows), latency: done };
 }
 

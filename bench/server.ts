@@ -59,6 +59,10 @@ export interface QueryCounts {
   roundTrips: number;
   /** Statements by verb and first table, e.g. `select chats`. */
   byKind: Record<string, number>;
+  /** Time awaiting each kind of statement (PGlite only: statements inside transactions are timed one by one). */
+  msByKind?: Record<string, number>;
+  /** One full SQL text per kind, to see what a kind is. */
+  samples?: Record<string, string>;
   /** Time spent awaiting the database in these calls (overlapping calls add up). */
   dbMs: number;
 }
@@ -69,8 +73,16 @@ const load = <T>(rel: string): Promise<T> => import(pathToFileURL(join(SRC, rel)
 const send = (msg: unknown) => process.send?.(msg);
 
 /** Query tracing (--trace-queries): counts transactions and statements the app runs. */
-const counts: QueryCounts = { transactions: 0, statements: 0, roundTrips: 0, byKind: {}, dbMs: 0 };
-function countStatement(text: string) {
+const counts: QueryCounts = {
+  transactions: 0,
+  statements: 0,
+  roundTrips: 0,
+  byKind: {},
+  msByKind: {},
+  samples: {},
+  dbMs: 0,
+};
+function countStatement(text: string): string {
   let sql = text.trim().toLowerCase();
   // BEGIN sent together with the scope settings (one round trip on PostgreSQL).
   if (sql.startsWith("begin;")) {
@@ -79,7 +91,7 @@ function countStatement(text: string) {
   }
   if (sql === "begin" || sql === "commit" || sql === "rollback") {
     if (sql === "begin") counts.transactions++;
-    return;
+    return sql;
   }
   counts.statements++;
   let kind: string;
@@ -93,6 +105,17 @@ function countStatement(text: string) {
     kind = `${verb} ${table ?? "?"}`;
   }
   counts.byKind[kind] = (counts.byKind[kind] ?? 0) + 1;
+  if (counts.samples && !counts.samples[kind]) counts.samples[kind] = text;
+  return kind;
+}
+/** Adds the time a statement of `kind` took to `msByKind`. */
+async function timedKind<T>(kind: string, p: Promise<T>): Promise<T> {
+  const t = performance.now();
+  try {
+    return await p;
+  } finally {
+    if (counts.msByKind) counts.msByKind[kind] = (counts.msByKind[kind] ?? 0) + performance.now() - t;
+  }
 }
 async function timed<T>(p: Promise<T>): Promise<T> {
   const t = performance.now();
@@ -127,8 +150,8 @@ function tracePglite(pglite: PgliteLike) {
   const e = pglite.exec.bind(pglite);
   const t = pglite.transaction.bind(pglite);
   pglite.query = (...a) => {
-    countStatement(String(a[0]));
-    return timed(q(...a));
+    const kind = countStatement(String(a[0]));
+    return timed(timedKind(kind, q(...a)));
   };
   pglite.exec = (...a) => {
     countStatement(String(a[0]));
@@ -141,10 +164,7 @@ function tracePglite(pglite: PgliteLike) {
       t((tx) => {
         const inner = tx as PgliteLike;
         const iq = inner.query.bind(inner);
-        inner.query = (...a) => {
-          countStatement(String(a[0]));
-          return iq(...a);
-        };
+        inner.query = (...a) => timedKind(countStatement(String(a[0])), iq(...a));
         return cb(inner);
       }),
     );
@@ -185,7 +205,8 @@ async function main() {
   } else {
     // The production default: PGlite on disk in the data dir (BENCH_EMBEDDED_MEMORY=1: in memory).
     database = await openDatabase({ dataDir, inMemory: process.env.BENCH_EMBEDDED_MEMORY === "1" });
-    if (traceQueries && database.pglite) tracePglite(database.pglite as unknown as PgliteLike);
+    // The client drizzle queries through (infra/db/pglite-client.ts), not the PGlite instance itself.
+    if (traceQueries && database.pglite) tracePglite((database.db as unknown as { $client: PgliteLike }).$client);
   }
 
   // The instant model: one token, no delay. `calls` is emptied so it does not grow the heap.
@@ -332,6 +353,8 @@ async function main() {
             counts.statements = 0;
             counts.roundTrips = 0;
             counts.byKind = {};
+            counts.msByKind = {};
+            counts.samples = {};
             counts.dbMs = 0;
           }
           return send({ id: req.id, ok: true, counts: snapshot });

@@ -12,6 +12,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
 import { acquireDirLock, type DirLock } from "./dir-lock";
 import { APP_ROLE, migrate, type SqlRunner } from "./migrate";
+import { createPgliteClient } from "./pglite-client";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -96,7 +97,8 @@ async function openEmbedded(opts: DatabaseOptions): Promise<Database> {
     };
     const migration = await migrate(runner);
     await pglite.exec(`SET ROLE ${APP_ROLE}`);
-    const db = drizzlePglite({ client: pglite, schema }) as unknown as DB;
+    // Prepared statements kept, one exchange per statement (see pglite-client.ts).
+    const db = drizzlePglite({ client: createPgliteClient(pglite) as unknown as PGlite, schema }) as unknown as DB;
     return {
       kind: "embedded",
       db,
