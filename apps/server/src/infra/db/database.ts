@@ -98,13 +98,15 @@ async function openEmbedded(opts: DatabaseOptions): Promise<Database> {
     const migration = await migrate(runner);
     await pglite.exec(`SET ROLE ${APP_ROLE}`);
     // Prepared statements kept, one exchange per statement (see pglite-client.ts).
-    const db = drizzlePglite({ client: createPgliteClient(pglite) as unknown as PGlite, schema }) as unknown as DB;
+    const client = createPgliteClient(pglite);
+    const db = drizzlePglite({ client: client as unknown as PGlite, schema }) as unknown as DB;
     return {
       kind: "embedded",
       db,
       pglite,
       runner,
-      scoped: (scope, fn) => scopedTransaction(db, scope, fn),
+      // BEGIN and the scope settings travel with the transaction's first statement.
+      scoped: (scope, fn) => client.withPrelude(scopeSettingsSql(scope), () => db.transaction((tx) => fn(tx as DB))),
       rescope: setScope,
       isMigrated: async () => (await migration.pending(runner)) === 0,
       close: once(async () => {
@@ -197,11 +199,16 @@ async function setScope(tx: DB, scope: Scope): Promise<void> {
   );
 }
 
-async function scopedTransaction<T>(db: DB, scope: Scope, fn: (tx: DB) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
-    await setScope(tx as unknown as DB, scope);
-    return fn(tx as unknown as DB);
-  });
+/** SQL string literal (standard_conforming_strings is on: only quotes are doubled). */
+const quoteLiteral = (v: string) => `'${v.replace(/'/g, "''")}'`;
+
+/** The scope settings as one simple-protocol statement, values quoted by `lit`. */
+function scopeSettingsSql(scope: Scope, lit: (v: string) => string = quoteLiteral): string {
+  return (
+    `select set_config('app.tenant_id', ${lit(scope.tenantId ?? "")}, true), ` +
+    `set_config('app.user_id', ${lit(scope.userId ?? "")}, true), ` +
+    `set_config('app.bypass_rls', '${scope.bypass ? "on" : "off"}', true)`
+  );
 }
 
 /** A query builder bound to one pooled connection, made once per connection (the pool reuses them). */
@@ -223,11 +230,7 @@ async function pooledScopedTransaction<T>(pool: pg.Pool, scope: Scope, fn: (tx: 
     }
     const lit = (v: string) => client.escapeLiteral(v);
     try {
-      await client.query(
-        `begin; select set_config('app.tenant_id', ${lit(scope.tenantId ?? "")}, true), ` +
-          `set_config('app.user_id', ${lit(scope.userId ?? "")}, true), ` +
-          `set_config('app.bypass_rls', '${scope.bypass ? "on" : "off"}', true)`,
-      );
+      await client.query(`begin; ${scopeSettingsSql(scope, lit)}`);
       const out = await fn(tx);
       await client.query("commit");
       return out;

@@ -110,4 +110,49 @@ describe("createPgliteClient", () => {
     // ...and the next call prepares the new shape.
     expect((await client.query("select * from shape")).rows).toEqual([{ a: 1, b: 2 }]);
   });
+
+  it("opens a transaction with its prelude in the first statement's exchange, scoped to the transaction", async () => {
+    const client = createPgliteClient(pglite);
+    const inside = await client.withPrelude("select set_config('app.note', 'it''s set', true)", () =>
+      client.transaction(async (tx) => {
+        const r = await tx.query<{ note: string }>("select current_setting('app.note') as note");
+        await tx.query("insert into items (name) values ($1)", ["prelude-tx"]);
+        return r.rows;
+      }),
+    );
+    expect(inside).toEqual([{ note: "it's set" }]);
+    const after = await client.query<{ note: string | null }>("select current_setting('app.note', true) as note");
+    expect(after.rows[0]?.note ?? "").toBe("");
+    expect((await client.query("select 1 from items where name = $1", ["prelude-tx"])).rows).toHaveLength(1);
+    expect(() => client.withPrelude("select 1", () => 42)).toThrow(/did not open a transaction/);
+    // The next transaction has no prelude left over.
+    const plain = await client.transaction((tx) =>
+      tx.query<{ note: string | null }>("select current_setting('app.note', true) as note"),
+    );
+    expect(plain.rows[0]?.note ?? "").toBe("");
+  });
+
+  it("keeps a statement that failed to prepare from leaving the rest outside the transaction", async () => {
+    const client = createPgliteClient(pglite);
+    await expect(
+      client.transaction(async (tx) => {
+        await tx.query("selec 1").catch(() => undefined); // refused before BEGIN was sent
+        await tx.query("insert into items (name) values ($1)", ["after-refused"]);
+        throw new Error("undo");
+      }),
+    ).rejects.toThrow("undo");
+    expect((await client.query("select 1 from items where name = $1", ["after-refused"])).rows).toHaveLength(0);
+
+    // rollback() ends the transaction without an error; its writes are gone, later calls refused.
+    const value = await client.transaction(async (tx) => {
+      await tx.query("insert into items (name) values ($1)", ["rolled-back"]);
+      await tx.rollback();
+      await expect(tx.query("select 1")).rejects.toThrow(/closed/);
+      return "returned";
+    });
+    expect(value).toBe("returned");
+    expect((await client.query("select 1 from items where name = $1", ["rolled-back"])).rows).toHaveLength(0);
+    // A transaction that ran nothing is fine too.
+    expect(await client.transaction(async () => 7)).toBe(7);
+  });
 });

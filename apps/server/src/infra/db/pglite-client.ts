@@ -28,10 +28,20 @@ interface Prepared {
 }
 
 /** What drizzle's PGlite driver calls on its client (a PGlite instance or one of its transactions). */
-export interface PgliteQueryClient {
+export interface QueryClient {
   query<T>(text: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>>;
   exec(text: string, options?: QueryOptions): Promise<Results[]>;
-  transaction<T>(fn: (tx: PgliteQueryClient & Pick<Transaction, "rollback" | "closed">) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: TransactionClient) => Promise<T>): Promise<T>;
+}
+export type TransactionClient = QueryClient & Pick<Transaction, "rollback" | "closed">;
+
+export interface PgliteQueryClient extends QueryClient {
+  /**
+   * Calls `begin`, which must open a transaction on this client synchronously (drizzle's
+   * `db.transaction` does): that transaction runs `prelude` (simple-protocol SQL, e.g. its scope
+   * settings) right after BEGIN, in the same exchange as its first statement.
+   */
+  withPrelude<T>(prelude: string, begin: () => T): T;
 }
 
 /** Per PGlite instance (one backend session): its prepared statements by SQL text, least recently used first. */
@@ -75,9 +85,20 @@ export function createPgliteClient(pglite: PGlite, opts: { maxStatements?: numbe
     return prepared;
   }
 
-  /** Under the query lock: runs `text` as a prepared statement, in one exchange. */
-  async function run<T>(text: string, params: unknown[] = [], options?: QueryOptions): Promise<Results<T>> {
+  /**
+   * Under the query lock: runs `text` as a prepared statement, in one exchange. `takeLead` gives
+   * simple-protocol SQL to send first in the same exchange (a transaction's BEGIN and scope
+   * settings); it is taken only once the statement is prepared, so a statement that cannot be
+   * prepared leaves the transaction unopened for the next one.
+   */
+  async function run<T>(
+    text: string,
+    params: unknown[] = [],
+    options?: QueryOptions,
+    takeLead?: () => string | undefined,
+  ): Promise<Results<T>> {
     const prepared = await statementFor(text, options);
+    const lead = takeLead?.();
     const values = params.map((value, i) => {
       if (value === null || value === undefined) return null;
       const type = prepared.paramTypes[i] ?? 0;
@@ -86,12 +107,14 @@ export function createPgliteClient(pglite: PGlite, opts: { maxStatements?: numbe
     });
     try {
       const messages = await exchange(
+        ...(lead ? [serialize.query(lead)] : []),
         serialize.bind({ statement: prepared.name, values }),
         serialize.describe({ type: "P" }),
         serialize.execute({}),
         serialize.sync(),
       );
-      return parse.parseResults(messages, pglite.parsers, options)[0] as Results<T>;
+      // One result per statement: the lead's come first.
+      return parse.parseResults(messages, pglite.parsers, options).at(-1) as Results<T>;
     } catch (err) {
       // E.g. "cached plan must not change result type" after a schema change: prepare it afresh
       // next time (the old name is closed when the cache next evicts, or left unused).
@@ -100,21 +123,62 @@ export function createPgliteClient(pglite: PGlite, opts: { maxStatements?: numbe
     }
   }
 
-  const inTransaction = (tx: Transaction): PgliteQueryClient & Pick<Transaction, "rollback" | "closed"> => ({
-    query: async <T>(text: string, params?: unknown[], options?: QueryOptions) => {
-      if (tx.closed) throw new Error("Transaction is closed");
-      return pglite.runExclusive(() => run<T>(text, params, options));
-    },
-    exec: (text, options) => tx.exec(text, options),
-    transaction: () => {
-      throw new Error("nested transactions use savepoints (drizzle's tx.transaction)");
-    },
-    rollback: () => tx.rollback(),
-    get closed() {
-      return tx.closed;
-    },
-  });
+  /** Under the query lock: simple-protocol SQL (several statements allowed), one exchange. */
+  async function simple(text: string, options?: QueryOptions): Promise<Results[]> {
+    return parse.parseResults(await exchange(serialize.query(text)), pglite.parsers, options);
+  }
 
+  /**
+   * A transaction whose BEGIN (and `prelude`) travel with its first statement, and whose COMMIT is
+   * one exchange: PGlite's own transaction() spends two exchanges on each. It holds the same lock as
+   * PGlite's, so nothing else runs on the connection until it ends. A transaction that ran no
+   * statement sends nothing at all.
+   */
+  async function transaction<T>(fn: (tx: TransactionClient) => Promise<T>, prelude: string | undefined): Promise<T> {
+    return pglite._runExclusiveTransaction(async () => {
+      let lead: string | undefined = prelude ? `BEGIN; ${prelude}` : "BEGIN";
+      let closed = false;
+      /** The SQL to send before the next statement: BEGIN until it has been sent. */
+      const takeLead = () => {
+        if (closed) throw new Error("Transaction is closed");
+        const out = lead;
+        lead = undefined;
+        return out;
+      };
+      const end = async (command: "COMMIT" | "ROLLBACK") => {
+        closed = true;
+        if (lead === undefined) await pglite.runExclusive(() => simple(command));
+      };
+      const tx: TransactionClient = {
+        query: <R>(text: string, params?: unknown[], options?: QueryOptions) => {
+          if (closed) return Promise.reject(new Error("Transaction is closed"));
+          return pglite.runExclusive(() => run<R>(text, params, options, takeLead));
+        },
+        exec: (text, options) =>
+          pglite.runExclusive(() => {
+            const before = takeLead();
+            return simple(before ? `${before}; ${text}` : text, options);
+          }),
+        transaction: () => {
+          throw new Error("nested transactions use savepoints (drizzle's tx.transaction)");
+        },
+        rollback: () => end("ROLLBACK"),
+        get closed() {
+          return closed;
+        },
+      };
+      try {
+        const out = await fn(tx);
+        if (!closed) await end("COMMIT");
+        return out;
+      } catch (err) {
+        if (!closed) await end("ROLLBACK").catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  let nextPrelude: string | undefined;
   return {
     query: async <T>(text: string, params?: unknown[], options?: QueryOptions) => {
       const result = await pglite._runExclusiveTransaction(() =>
@@ -125,7 +189,22 @@ export function createPgliteClient(pglite: PGlite, opts: { maxStatements?: numbe
       return result;
     },
     exec: (text, options) => pglite.exec(text, options),
-    transaction: (fn) => pglite.transaction((tx) => fn(inTransaction(tx))),
+    transaction: (fn) => {
+      // Taken synchronously: withPrelude's callback reaches here before it returns.
+      const prelude = nextPrelude;
+      nextPrelude = undefined;
+      return transaction(fn, prelude);
+    },
+    withPrelude: (prelude, begin) => {
+      nextPrelude = prelude;
+      try {
+        const started = begin();
+        if (nextPrelude !== undefined) throw new Error("withPrelude: the callback did not open a transaction");
+        return started;
+      } finally {
+        nextPrelude = undefined;
+      }
+    },
   };
 }
 
