@@ -2,7 +2,7 @@
  * Summarises a V8 CPU profile (from `npx tsx bench/chat-overhead.ts --cpu-prof`): self time by
  * package / area and the top functions, plus inclusive time of the app's own functions.
  *
- *   npx tsx bench/cpuprofile-summary.ts bench/results/prof/server-embedded-….cpuprofile [--top=30]
+ *   npx tsx bench/cpuprofile-summary.ts bench/results/prof/server-embedded-….cpuprofile [--top=30] [--from=S] [--to=S]
  */
 import { readFileSync } from "node:fs";
 import { numberArg, parseArgs, round, table } from "./lib";
@@ -47,8 +47,16 @@ for (const file of files) {
   const parent = new Map<number, number>();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const selfUs = new Map<number, number>();
+  // --from=S / --to=S: only samples between S seconds after the profile's start (e.g. the timed
+  // window, leaving out start-up and set-up).
+  const fromUs = numberArg(args, "from", 0) * 1e6;
+  const toUs = numberArg(args, "to", Number.POSITIVE_INFINITY) * 1e6;
+  let at = 0;
   p.samples.forEach((id, i) => {
-    selfUs.set(id, (selfUs.get(id) ?? 0) + (p.timeDeltas[i] ?? 0));
+    const delta = p.timeDeltas[i] ?? 0;
+    at += delta;
+    if (at < fromUs || at > toUs) return;
+    selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
   });
   const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
   const idle = [...selfUs.entries()]

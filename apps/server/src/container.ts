@@ -13,6 +13,7 @@ import { createLocalGgufProvider } from "./infra/llm/local-gguf.provider";
 import { createOpenAiCompatibleProvider } from "./infra/llm/openai-compatible.provider";
 import { createArgon2Hasher, type PasswordHasher } from "./infra/passwords";
 import { createJobQueue } from "./infra/queue/job-queue";
+import { createHttpReranker, type Reranker } from "./infra/rerank/http-reranker";
 import { createSecretBox, loadEncryptionKey } from "./infra/secrets";
 import { createStorage, type ObjectStorage } from "./infra/storage";
 import { randomToken } from "./lib/crypto";
@@ -59,6 +60,8 @@ export interface ContainerOverrides {
   retriever?: Retriever;
   storage?: ObjectStorage;
   embedder?: Embedder;
+  /** A reranker instead of the one RERANK_URL configures. */
+  reranker?: Reranker;
   /** Backoff wait of the LLM gateway (tests make it instant). */
   llmSleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -243,6 +246,19 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     requireTenantRole,
     maxUploadBytes: config.UPLOAD_MAX_BYTES,
     englishOnlyEmbeddings: !overrides.embedder && !config.EMBEDDINGS_BASE_URL,
+    reranker:
+      overrides.reranker ??
+      (config.RERANK_URL
+        ? createHttpReranker({
+            url: config.RERANK_URL,
+            format: config.RERANK_FORMAT,
+            model: config.RERANK_MODEL,
+            apiKey: config.RERANK_API_KEY,
+            timeoutMs: config.RERANK_TIMEOUT_MS,
+          })
+        : undefined),
+    rerankCandidates: config.RERANK_CANDIDATES,
+    onRerankError: (err) => console.warn(`rerank failed, fused order kept: ${(err as Error).message}`),
   });
   const ingest = createIngestHandler({
     database,

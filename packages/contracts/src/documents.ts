@@ -50,6 +50,11 @@ export const SearchQuerySchema = z.object({
   q: z.string().trim().min(1).max(1000),
   k: z.coerce.number().int().min(1).max(100).default(10),
   mode: SearchModeSchema.default("hybrid"),
+  rerank: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true")
+    .describe("Reorder the passages with the configured reranker (RERANK_URL); ignored when none is configured"),
   documentId: z.uuid().optional(),
   tag: z.string().trim().max(40).optional(),
   from: z.iso.datetime().optional(),
@@ -65,9 +70,16 @@ export const PassageSchema = z.object({
   score: z.number(),
   vectorRank: z.number().int().nullable(),
   keywordRank: z.number().int().nullable(),
+  /** The reranker's relevance score; null when the passages were not reranked. */
+  rerankScore: z.number().nullable(),
 });
 export type Passage = z.infer<typeof PassageSchema>;
-export const SearchResultSchema = z.object({ items: z.array(PassageSchema), tookMs: z.number() });
+export const SearchResultSchema = z.object({
+  items: z.array(PassageSchema),
+  /** Whether the items are in the reranker's order (false: none configured, not asked, or it failed). */
+  reranked: z.boolean(),
+  tookMs: z.number(),
+});
 
 export const JobsOverviewSchema = z.object({
   queues: z.array(

@@ -149,6 +149,28 @@ export const ConfigSchema = z.object({
     .max(8)
     .default(1)
     .describe("Worker threads running the local embedding model"),
+  RERANK_URL: z
+    .url()
+    .optional()
+    .describe(
+      "A rerank endpoint (Cohere-style: Cohere, Jina, vLLM, llama.cpp, Infinity; or text-embeddings-inference with RERANK_FORMAT=tei), e.g. http://127.0.0.1:8000/v1/rerank; search is not reranked when unset",
+    ),
+  RERANK_FORMAT: z.enum(["cohere", "tei"]).default("cohere").describe("Request/answer shape of RERANK_URL"),
+  RERANK_MODEL: z.string().optional().describe("Model sent to RERANK_URL (e.g. rerank-v3.5, BAAI/bge-reranker-v2-m3)"),
+  RERANK_API_KEY: z.string().optional().describe("API key of RERANK_URL"),
+  RERANK_CANDIDATES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(30)
+    .describe("Fused passages handed to the reranker per search"),
+  RERANK_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(10_000)
+    .describe("A rerank request slower than this is dropped and the fused order kept"),
   JOB_HEARTBEAT_SECONDS: z.coerce
     .number()
     .int()

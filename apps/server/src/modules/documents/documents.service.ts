@@ -3,6 +3,7 @@ import { type Document, type Passage, titleFromFilename } from "@atrium/contract
 import type { Database, DB } from "../../infra/db/database";
 import type { Embedder } from "../../infra/embeddings";
 import type { JobQueue } from "../../infra/queue/job-queue";
+import type { Reranker } from "../../infra/rerank/http-reranker";
 import type { SecretBox } from "../../infra/secrets";
 import { type ObjectStorage, StorageError } from "../../infra/storage";
 import { AppError, conflict, forbidden, notFound } from "../../lib/errors";
@@ -18,6 +19,7 @@ import type { DocumentRow, DocumentsRepository } from "./documents.repository";
 import { fuseByScore, type RankedPassage, tsConfigFor } from "./hybrid";
 import { sniffType } from "./parsing";
 import { peekStream } from "./peek-stream";
+import { type RerankedPassage, rerankPassages } from "./rerank";
 import type { CandidateFilter, RetrievalRepository } from "./retrieval.repository";
 
 export interface DocumentsServiceDeps {
@@ -40,6 +42,12 @@ export interface DocumentsServiceDeps {
    * queries in other scripts its vectors are noise, so hybrid search uses full text there.
    */
   englishOnlyEmbeddings?: boolean;
+  /** Optional cross-encoder: reorders the best `rerankCandidates` fused passages (rerank.ts). */
+  reranker?: Reranker;
+  /** Fused passages handed to the reranker per search (default 30; at least k). */
+  rerankCandidates?: number;
+  /** A failed rerank (the fused order is used then). */
+  onRerankError?: (err: unknown) => void;
 }
 
 const docNotFound = () => notFound("document.not_found", "No such document.");
@@ -115,6 +123,22 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
         return keyword.slice(0, k).map((c, i) => ({ ...c, vectorRank: null, keywordRank: i + 1 }));
       return fuseByScore(vector, keyword, k);
     });
+  }
+
+  /** hybrid(), then the reranker when one is configured and wanted. */
+  async function ranked(
+    query: string,
+    filter: CandidateFilter,
+    k: number,
+    mode: "hybrid" | "vector" | "keyword",
+    rerank: boolean,
+  ): Promise<{ passages: RerankedPassage[]; reranked: boolean }> {
+    if (!deps.reranker || !rerank) {
+      const passages = await hybrid(query, filter, k, mode);
+      return { passages: passages.map((p) => ({ ...p, rerankScore: null })), reranked: false };
+    }
+    const candidates = await hybrid(query, filter, Math.max(k, deps.rerankCandidates ?? 30), mode);
+    return rerankPassages(deps.reranker, query, candidates, k, (err) => deps.onRerankError?.(err));
   }
 
   const service = {
@@ -332,7 +356,7 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
       return doc;
     },
 
-    /** Ranked passages for a query in a tenant's documents (hybrid by default). */
+    /** Ranked passages for a query in a tenant's documents (hybrid by default, reranked when configured). */
     async search(
       actor: Actor,
       q: {
@@ -340,17 +364,18 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
         q: string;
         k: number;
         mode: "hybrid" | "vector" | "keyword";
+        rerank?: boolean;
         documentId?: string;
         tag?: string;
         from?: string;
         to?: string;
       },
-    ): Promise<{ items: Passage[]; tookMs: number }> {
+    ): Promise<{ items: Passage[]; reranked: boolean; tookMs: number }> {
       const started = performance.now();
       await database.scoped({ tenantId: q.tenantId, userId: actor.userId }, (tx) =>
         deps.requireTenantRole(actor, q.tenantId, "member", tx),
       );
-      const passages = await hybrid(
+      const { passages, reranked } = await ranked(
         q.q,
         {
           tenantId: q.tenantId,
@@ -361,8 +386,9 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
         },
         q.k,
         q.mode,
+        q.rerank ?? true,
       );
-      return { items: passages, tookMs: Math.round((performance.now() - started) * 10) / 10 };
+      return { items: passages, reranked, tookMs: Math.round((performance.now() - started) * 10) / 10 };
     },
 
     /** Queue counts, documents per tenant and status, recent failures (instance admins). */
@@ -410,8 +436,8 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
   /** The chat retriever: relevant passages only (vector-only hits need a minimum similarity). */
   const retriever: Retriever = {
     async retrieve(tenantId, query, opts): Promise<RetrievedPassage[]> {
-      const ranked = await hybrid(query, { tenantId }, opts.k, "hybrid");
-      return ranked
+      const { passages } = await ranked(query, { tenantId }, opts.k, "hybrid", true);
+      return passages
         .filter((p) => p.keywordRank !== null || (p.similarity ?? 0) >= minSimilarity)
         .map((p) => ({
           id: p.chunkId,
