@@ -211,6 +211,34 @@ function scopeSettingsSql(scope: Scope, lit: (v: string) => string = quoteLitera
   );
 }
 
+/**
+ * A pooled connection whose statements (the query builder's, which come as {text, …} configs) are
+ * named prepared statements: PostgreSQL parses and plans each text once per connection instead of
+ * on every execution (the same idea as pglite-client.ts; node-postgres keeps the names per
+ * connection). Bounded: the first `max` distinct texts of a connection are named, later ones run
+ * unnamed as before, so texts that vary (IN lists of any length) cannot grow the server's memory.
+ */
+export function preparingClient(client: pg.PoolClient, max = 300): pg.PoolClient {
+  const names = new Map<string, string>();
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const named = (...args: unknown[]) => {
+    const [config, ...rest] = args;
+    if (config && typeof config === "object" && typeof (config as pg.QueryConfig).text === "string") {
+      const c = config as pg.QueryConfig;
+      let name = c.name ?? names.get(c.text);
+      if (!name && names.size < max) {
+        name = `atrium_p${names.size + 1}`;
+        names.set(c.text, name);
+      }
+      if (name && !c.name) return query({ ...c, name }, ...rest);
+    }
+    return query(...args);
+  };
+  return new Proxy(client, {
+    get: (target, prop, receiver) => (prop === "query" ? named : Reflect.get(target, prop, receiver)),
+  });
+}
+
 /** A query builder bound to one pooled connection, made once per connection (the pool reuses them). */
 const boundBuilders = new WeakMap<pg.PoolClient, DB>();
 
@@ -225,7 +253,7 @@ async function pooledScopedTransaction<T>(pool: pg.Pool, scope: Scope, fn: (tx: 
   try {
     let tx = boundBuilders.get(client);
     if (!tx) {
-      tx = drizzlePg({ client, schema }) as unknown as DB;
+      tx = drizzlePg({ client: preparingClient(client), schema }) as unknown as DB;
       boundBuilders.set(client, tx);
     }
     const lit = (v: string) => client.escapeLiteral(v);
