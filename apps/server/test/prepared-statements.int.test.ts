@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Database, openDatabase, preparingClient } from "../src/infra/db/database";
+import { type Database, preparingClient } from "../src/infra/db/database";
 import { tenants } from "../src/infra/db/schema";
 import { backends } from "./backends";
 
