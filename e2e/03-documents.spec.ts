@@ -377,8 +377,9 @@ test.describe("documents: upload, progress, duplicate, search, cited answer, per
     // Nothing waiting or running any more, nothing failed.
     await expect(queue.locator("td")).toHaveText(["documents.ingest", "0", "0", "0", /^\d+$/]);
     const tenantRow = page.getByTestId("jobs-tenant-row").filter({ hasText: TENANT });
-    // Queued, processing, ready, failed.
-    await expect(tenantRow.locator("td")).toHaveText([TENANT, "0", "0", "1", "0"]);
+    // Queued, processing, ready, failed; the department's re-index button.
+    await expect(tenantRow.locator("td")).toHaveText([TENANT, "0", "0", "1", "0", en.jobs.reindex.tenant]);
+    await expect(page.getByTestId("jobs-reindex-all")).toBeVisible();
     await expect(page.getByText(en.jobs.failures.empty.title)).toBeVisible();
     await screenshot(page, "36-jobs");
   });

@@ -33,6 +33,7 @@ import { createDocumentEvents } from "./modules/documents/document-events";
 import { createIngestHandler } from "./modules/documents/documents.jobs";
 import { createDocumentsRepository } from "./modules/documents/documents.repository";
 import { createDocumentsService } from "./modules/documents/documents.service";
+import { createReindexHandler } from "./modules/documents/reindex.jobs";
 import { createRetrievalRepository } from "./modules/documents/retrieval.repository";
 import { createSearchAnalyzer } from "./modules/documents/search-statistics";
 import { createOpenAiService } from "./modules/openai-compat/openai.service";
@@ -274,6 +275,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
           })
         : undefined,
   });
+  const reindex = createReindexHandler({ database, documents: repos.documents });
   const retriever = overrides.retriever ?? documents.retriever;
   const hub = createGenerationHub({ graceMs: config.CHAT_RESUME_GRACE_SECONDS * 1000 });
   // A stop that reaches another API process than the one writing the answer is passed on.
@@ -316,7 +318,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     queue,
     storage,
     documentEvents,
-    jobs: { ingest },
+    jobs: { ingest, reindex },
     services: { auth, users, tenants, apiKeys, assistants, providers, chats, records, openai, documents },
     async close() {
       hub.stopAll();

@@ -150,6 +150,80 @@ describe.each(backends)("keyword search (BM25) on $name", (backend) => {
     expect(s.kept.terms.rainfal).toBe(count("Field notes > Weather"));
   });
 
+  it("re-indexes documents indexed before keyword windows: windows, statistics kept, chunk ids unchanged", async () => {
+    const tenant = await t.createTenant(owner, "Re-index");
+    const other = await t.createTenant(owner, "Re-index other");
+    const fill = (topic: string) =>
+      Array.from({ length: 5 }, (_, i) => `Observation ${i} on ${topic} was logged by the field team in spring.`).join(
+        " ",
+      );
+    const text = `# Field notes\n\nThe axolotl keeps its larval form. ${fill("the pond")}\n\n${fill("the gills")} Feathery gills.`;
+    const doc = await ready(tenant.id, "notes.md", text);
+    const theirs = await ready(other.id, "theirs.md", text.replace(/axolotl/g, "newt"));
+    type Indexed = { chunk_id: string; tsv: string; term_count: number };
+    const indexed = (tenantId: string) =>
+      t.container.database.scoped({ tenantId }, async (tx) =>
+        rows<Indexed>(await tx.execute(sql`select chunk_id, tsv::text, term_count from chunks order by chunk_id`)),
+      );
+    // As indexed before keyword windows: each chunk's own text only, the statistics counted from that.
+    const unwindow = (tenantId: string, documentId: string) =>
+      t.container.database.scoped({ tenantId }, async (tx) => {
+        const [d] = rows<{ v: string }>(
+          await tx.execute(sql`select active_version_id as v from documents where id = ${documentId}`),
+        );
+        const v = d?.v as string;
+        await t.container.repos.documents.countInKeywordStats(v, -1, tx);
+        await tx.execute(sql`update chunks set tsv = to_tsvector(ts_config::regconfig, heading_path || ' ' || text)
+                              where version_id = ${v}`);
+        await tx.execute(sql`update chunks set term_count = atrium_tsvector_terms(tsv) where version_id = ${v}`);
+        await t.container.repos.documents.countInKeywordStats(v, 1, tx);
+      });
+    const windowed = { mine: await indexed(tenant.id), theirs: await indexed(other.id) };
+    await unwindow(tenant.id, doc.id);
+    await unwindow(other.id, theirs.id);
+    const before = await indexed(tenant.id);
+    expect(before.map((c) => c.chunk_id)).toEqual(windowed.mine.map((c) => c.chunk_id));
+    expect(before).not.toEqual(windowed.mine);
+    expect((await search(tenant.id, "axolotl")).some((h) => h.text.includes("Feathery gills"))).toBe(false);
+    expect((await statistics(tenant.id)).kept).toEqual((await statistics(tenant.id)).actual);
+
+    // A member may not; an unknown tenant is not found; a tenant admin must name the tenant.
+    const member = await t.createUser(owner, "reindex-member@example.com");
+    await t.addMember(owner, tenant.id, "reindex-member@example.com", "member");
+    const post = (auth: Auth, payload: object) =>
+      t.app.inject({ method: "POST", url: "/api/v1/documents/reindex", headers: auth, payload });
+    expect((await post(member, { tenantId: tenant.id })).json().error.code).toBe("auth.forbidden");
+    expect((await post(member, {})).statusCode).toBe(403);
+    expect((await post(owner, { tenantId: crypto.randomUUID() })).statusCode).toBe(404);
+    expect((await post(owner, { tenantId: "nope" })).json().error.code).toBe("request.invalid");
+
+    const res = await post(owner, { tenantId: tenant.id });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toEqual({ tenants: 1, documents: 1 });
+    const until = async (check: () => Promise<boolean>) => {
+      for (let i = 0; i < 300 && !(await check()); i++) await new Promise((r) => setTimeout(r, 100));
+    };
+    await until(async () => JSON.stringify(await indexed(tenant.id)) === JSON.stringify(windowed.mine));
+    expect(await indexed(tenant.id)).toEqual(windowed.mine);
+    const s = await statistics(tenant.id);
+    expect(s.kept).toEqual(s.actual);
+    expect((await search(tenant.id, "axolotl")).some((h) => h.text.includes("Feathery gills"))).toBe(true);
+    // The other tenant was not asked for.
+    expect(await indexed(other.id)).not.toEqual(windowed.theirs);
+
+    // Every tenant (instance admin); the first tenant's document, already up to date, is left as it is.
+    const all = await post(owner, {});
+    expect(all.statusCode).toBe(202);
+    expect(all.json().documents).toBeGreaterThanOrEqual(2);
+    await until(async () => JSON.stringify(await indexed(other.id)) === JSON.stringify(windowed.theirs));
+    expect(await indexed(other.id)).toEqual(windowed.theirs);
+    expect(await indexed(tenant.id)).toEqual(windowed.mine);
+    const o = await statistics(other.id);
+    expect(o.kept).toEqual(o.actual);
+    // Idempotent: the handler run again changes nothing.
+    expect(await t.container.jobs.reindex({ data: { documentId: doc.id } })).toEqual({ changed: 0 });
+  });
+
   it("counts each tenant's chunks only in its own statistics, which other tenants cannot read", async () => {
     const mine = await t.createTenant(owner, "Mine");
     const theirs = await t.createTenant(owner, "Theirs");

@@ -81,6 +81,14 @@ export const SearchResultSchema = z.object({
   tookMs: z.number(),
 });
 
+/**
+ * Re-indexing (POST /documents/reindex): the stored search data of a tenant's documents (tenant
+ * admins), or of every tenant's (instance admins, without tenantId), computed again as ingestion
+ * computes it now. Answers how many documents were queued; the jobs page shows the queue.
+ */
+export const ReindexRequestSchema = z.object({ tenantId: z.uuid().optional() }).strict();
+export const ReindexResultSchema = z.object({ tenants: z.number().int(), documents: z.number().int() });
+
 export const JobsOverviewSchema = z.object({
   queues: z.array(
     z.object({

@@ -1,8 +1,12 @@
 import type { Container } from "../container";
 import { INGEST_JOB } from "../modules/documents/documents.jobs";
+import { REINDEX_JOB, type ReindexPayload } from "../modules/documents/reindex.jobs";
 
-/** The worker role: consumes background jobs (document ingestion) from the shared queue. */
+/** The worker role: consumes background jobs (document ingestion, re-indexing) from the shared queue. */
 export async function startWorker(container: Container): Promise<() => Promise<void>> {
   await container.queue.work<{ versionId: string }>(INGEST_JOB, (job) => container.jobs.ingest(job));
+  await container.queue.work<ReindexPayload>(REINDEX_JOB, async (job) => {
+    await container.jobs.reindex(job);
+  });
   return async () => {};
 }

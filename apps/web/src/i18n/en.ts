@@ -385,6 +385,13 @@ export const en = {
   jobs: {
     title: "Jobs",
     description: "Document processing across the instance: the queue, documents per department, and failures.",
+    reindex: {
+      queued: "Documents queued for re-indexing: {{count}}.",
+      queuedTenant: "{{tenant}}: documents queued for re-indexing: {{count}}.",
+      all: "Re-index all documents",
+      tenant: "Re-index",
+      hint: "Compute the search data of existing documents again, as new uploads get it (after an upgrade that improves search). Runs in the background; documents stay searchable.",
+    },
     queues: {
       title: "Queues",
       description: "Jobs waiting, running and failed in each queue.",

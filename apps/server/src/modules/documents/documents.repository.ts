@@ -1,6 +1,7 @@
-import { and, count, desc, eq, ilike, inArray, sql } from "drizzle-orm";
+import { and, count, desc, eq, ilike, inArray, type SQL, sql } from "drizzle-orm";
 import type { DB } from "../../infra/db/database";
 import { chunks, documents, documentVersions, tenants } from "../../infra/db/schema";
+import { rowsOf } from "./retrieval.repository";
 
 export type DocumentRow = typeof documents.$inferSelect;
 export type NewDocument = typeof documents.$inferInsert;
@@ -130,9 +131,12 @@ export function createDocumentsRepository(db: DB) {
      * the chunks still present: the statistics then always describe exactly the searchable chunks.
      * Rows are written in lexeme order so two writers of one tenant cannot deadlock.
      */
-    async countInKeywordStats(versionId: string, sign: 1 | -1, tx: DB = db) {
+    async countInKeywordStats(versionId: string, sign: 1 | -1, tx: DB = db, only?: string[]) {
+      // `only`: just these chunks of the version (re-indexing moves a few chunks out and back in).
+      const inOnly = (column: SQL) => (only ? sql` and ${column} = any(${sql.param(only)}::text[])` : sql``);
       await tx.execute(sql`
-        with v as (select tenant_id, tsv, term_count from chunks where version_id = ${versionId} and tsv is not null),
+        with v as (select tenant_id, tsv, term_count from chunks
+                    where version_id = ${versionId} and tsv is not null${inOnly(sql`chunk_id`)}),
         terms as (
           insert into keyword_terms (tenant_id, lexeme, chunk_count)
           select v.tenant_id, t.lexeme, count(*)::integer * ${sign}::integer
@@ -153,9 +157,59 @@ export function createDocumentsRepository(db: DB) {
           delete from keyword_terms k
            using (select distinct c.tenant_id, t.lexeme
                     from chunks c, unnest(tsvector_to_array(c.tsv)) as t(lexeme)
-                   where c.version_id = ${versionId}) gone
+                   where c.version_id = ${versionId}${inOnly(sql`c.chunk_id`)}) gone
            where k.tenant_id = gone.tenant_id and k.lexeme = gone.lexeme and k.chunk_count <= 0`);
       }
+    },
+    /** A version's chunks in order, with what their keyword windows are computed from (re-indexing). */
+    async chunksOf(versionId: string, tx: DB = db) {
+      return tx
+        .select({
+          chunkId: chunks.chunkId,
+          text: chunks.text,
+          headingPath: chunks.headingPath,
+          tokenCount: chunks.tokenCount,
+        })
+        .from(chunks)
+        .where(eq(chunks.versionId, versionId))
+        .orderBy(chunks.ordinal);
+    },
+    /**
+     * Re-computes the keyword index (`tsv`, `term_count`) of some chunks of a version from their
+     * keyword texts, as upsertChunks computes it. Only chunks whose `tsv` changes are written, each
+     * moved out of the keyword statistics with its old `tsv` and back in with the new one, so the
+     * statistics keep describing the searchable chunks. Call it with the document row locked and
+     * the version active. Answers how many chunks changed (0 when they are already up to date).
+     */
+    async reindexChunks(versionId: string, items: { chunkId: string; keywordText: string }[], tx: DB = db) {
+      if (items.length === 0) return 0;
+      const input = sql`unnest(${sql.param(items.map((i) => i.chunkId))}::text[], ${sql.param(items.map((i) => i.keywordText))}::text[]) as i(chunk_id, keyword_text)`;
+      const fresh = sql`to_tsvector(c.ts_config::regconfig, c.heading_path || ' ' || i.keyword_text)`;
+      const changed = rowsOf<{ chunk_id: string }>(
+        await tx.execute(sql`
+          select c.chunk_id from chunks c join ${input} on i.chunk_id = c.chunk_id
+           where c.version_id = ${versionId} and c.tsv is distinct from ${fresh}`),
+      );
+      const ids = changed.map((r) => r.chunk_id);
+      if (ids.length === 0) return 0;
+      await this.countInKeywordStats(versionId, -1, tx, ids);
+      await tx.execute(sql`
+        update chunks c set tsv = n.tsv, term_count = atrium_tsvector_terms(n.tsv)
+          from (select c.chunk_id, ${fresh} as tsv from chunks c join ${input} on i.chunk_id = c.chunk_id
+                 where c.version_id = ${versionId} and c.chunk_id = any(${sql.param(ids)}::text[])) n
+         where c.version_id = ${versionId} and c.chunk_id = n.chunk_id`);
+      await this.countInKeywordStats(versionId, 1, tx, ids);
+      return ids.length;
+    },
+    /** Documents with a searchable version, of one tenant or all (system scope), oldest first. */
+    async activeDocuments(tenantId: string | undefined, tx: DB = db) {
+      return tx
+        .select({ id: documents.id, tenantId: documents.tenantId })
+        .from(documents)
+        .where(
+          and(sql`${documents.activeVersionId} is not null`, tenantId ? eq(documents.tenantId, tenantId) : undefined),
+        )
+        .orderBy(documents.createdAt);
     },
     async chunkIdsOf(versionId: string, tx: DB = db): Promise<Set<string>> {
       const rows = await tx.select({ id: chunks.chunkId }).from(chunks).where(eq(chunks.versionId, versionId));

@@ -5,6 +5,8 @@ import {
   ErrorBodySchema,
   IdParamsSchema,
   JobsOverviewSchema,
+  ReindexRequestSchema,
+  ReindexResultSchema,
   SearchQuerySchema,
   SearchResultSchema,
   UpdateDocumentSchema,
@@ -205,6 +207,19 @@ export function documentsRoutes(
         },
       },
       async (request) => documents.retry(actorOf(request), request.params.id),
+    );
+    app.post(
+      "/documents/reindex",
+      {
+        schema: {
+          tags,
+          summary:
+            "Re-compute the stored search data (keyword index and statistics) of a tenant's documents, or of every tenant's (instance admins, no tenantId), in background jobs",
+          body: ReindexRequestSchema,
+          response: { 202: ReindexResultSchema, ...errors },
+        },
+      },
+      async (request, reply) => reply.status(202).send(await documents.reindex(actorOf(request), request.body ?? {})),
     );
     app.get(
       "/search",

@@ -19,6 +19,7 @@ import type { DocumentRow, DocumentsRepository } from "./documents.repository";
 import { fuseByScore, type RankedPassage, tsConfigFor } from "./hybrid";
 import { sniffType } from "./parsing";
 import { peekStream } from "./peek-stream";
+import { REINDEX_JOB } from "./reindex.jobs";
 import { type RerankedPassage, rerankPassages } from "./rerank";
 import type { CandidateFilter, RetrievalRepository } from "./retrieval.repository";
 
@@ -396,7 +397,7 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
       if (actor.apiKeyTenantId || (actor.role !== "owner" && actor.role !== "admin")) {
         throw forbidden("Only instance administrators can see the job queues.");
       }
-      const queues = (await deps.queue.stats([INGEST_JOB])).map((s) => ({
+      const queues = (await deps.queue.stats([INGEST_JOB, REINDEX_JOB])).map((s) => ({
         name: s.name,
         queued: s.queuedCount,
         active: s.activeCount,
@@ -427,6 +428,50 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
           recentFailures: await present(await repo.recentFailures(20, tx), tx),
         };
       });
+    },
+
+    /**
+     * Queues the re-indexing of every searchable document of a tenant (its admins), or of every
+     * tenant (instance admins, no tenantId): one job per document, grouped by tenant, queued in
+     * turns across tenants so each tenant's first documents come early. Idempotent: documents
+     * already up to date are only read.
+     */
+    async reindex(actor: Actor, input: { tenantId?: string }): Promise<{ tenants: number; documents: number }> {
+      const { tenantId } = input;
+      if (tenantId) {
+        if (actor.apiKeyTenantId && actor.apiKeyTenantId !== tenantId)
+          throw notFound("tenant.not_found", "No such tenant, or you are not a member of it.");
+        await database.scoped({ tenantId, userId: actor.userId }, (tx) =>
+          deps.requireTenantRole(actor, tenantId, "admin", tx),
+        );
+      } else if (actor.apiKeyTenantId || (actor.role !== "owner" && actor.role !== "admin")) {
+        throw forbidden("Only instance administrators can re-index every tenant. Pass tenantId to re-index one.");
+      }
+      const docs = await database.scoped({ bypass: true }, (tx) => repo.activeDocuments(tenantId, tx));
+      const byTenant = new Map<string, string[]>();
+      for (const d of docs) byTenant.set(d.tenantId, [...(byTenant.get(d.tenantId) ?? []), d.id]);
+      const queues = [...byTenant.entries()];
+      for (let i = 0; queues.some(([, ids]) => i < ids.length); i++) {
+        for (const [t, ids] of queues) {
+          const id = ids[i];
+          // Not in a transaction: a lost job is found again by the next request (the work is idempotent).
+          if (id) await deps.queue.send(REINDEX_JOB, { documentId: id }, { tenantId: t });
+        }
+      }
+      await database.scoped({ bypass: true }, (tx) =>
+        deps.audit.record(
+          {
+            tenantId: tenantId ?? null,
+            actorUserId: actor.userId,
+            action: "documents.reindex_requested",
+            targetType: tenantId ? "tenant" : "instance",
+            targetId: tenantId ?? null,
+            data: { tenants: byTenant.size, documents: docs.length },
+          },
+          tx,
+        ),
+      );
+      return { tenants: byTenant.size, documents: docs.length };
     },
 
     /** Re-reads a document and tells the sockets watching its tenant. */

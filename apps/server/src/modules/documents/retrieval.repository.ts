@@ -35,7 +35,8 @@ type Row = {
 
 type TermRow = { lexeme: string; df: number | string; n: number | string; total: number | string };
 
-function rowsOf<T = Row>(result: unknown): T[] {
+/** The rows of a raw `tx.execute` (node-postgres answers a result object, PGlite's driver an array). */
+export function rowsOf<T = Row>(result: unknown): T[] {
   return ("rows" in (result as object) ? (result as { rows: T[] }).rows : (result as T[])) ?? [];
 }
 

@@ -3,6 +3,7 @@ import {
   type DocumentListSchema,
   ErrorBodySchema,
   type JobsOverviewSchema,
+  type ReindexResultSchema,
   type SearchModeSchema,
   type SearchResultSchema,
   type UpdateDocumentSchema,
@@ -17,6 +18,7 @@ export type DocumentList = z.infer<typeof DocumentListSchema>;
 export type SearchResult = z.infer<typeof SearchResultSchema>;
 export type SearchMode = z.infer<typeof SearchModeSchema>;
 export type JobsOverview = z.infer<typeof JobsOverviewSchema>;
+export type ReindexResult = z.infer<typeof ReindexResultSchema>;
 export type UpdateDocumentRequest = z.input<typeof UpdateDocumentSchema>;
 
 /** How often the list is re-read while something is processing (workers may run in other processes). */
@@ -128,6 +130,18 @@ export function useJobsOverview() {
     queryKey: documentKeys.jobs(),
     queryFn: ({ signal }) => api.get<JobsOverview>("/admin/jobs", { signal }),
     refetchInterval: 5000,
+  });
+}
+
+/**
+ * Queues the re-indexing of a tenant's documents, or of every tenant's without tenantId (instance
+ * admins): their search data computed again as new uploads get it. The jobs page shows the queue.
+ */
+export function useReindexDocuments() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (tenantId?: string) => api.post<ReindexResult>("/documents/reindex", tenantId ? { tenantId } : {}),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: documentKeys.jobs() }),
   });
 }
 

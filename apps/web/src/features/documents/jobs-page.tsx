@@ -12,7 +12,7 @@ import { useToast } from "../../components/ui/toast";
 import { describeError } from "../../i18n/errors";
 import { cn } from "../../lib/cn";
 import { formatCompactDateTime, formatDateTime, formatNumber } from "../../lib/format";
-import { type JobsOverview, useJobsOverview, useRetryDocument } from "./api";
+import { type JobsOverview, useJobsOverview, useReindexDocuments, useRetryDocument } from "./api";
 
 /** A count cell: zero fades, failures stand out. */
 function Count({ value, isAlarming }: { value: number; isAlarming?: boolean }) {
@@ -64,6 +64,36 @@ function QueuesCard({ queues }: { queues: JobsOverview["queues"] }) {
   );
 }
 
+/** Re-indexes one department's documents (tenantId) or every department's; says how many were queued. */
+function ReindexButton({ tenantId, tenantName }: { tenantId?: string; tenantName?: string }) {
+  const { t } = useTranslation();
+  const toast = useToast();
+  const reindex = useReindexDocuments();
+  return (
+    <Button
+      variant="secondary"
+      size="sm"
+      icon={<RefreshIcon />}
+      isPending={reindex.isPending}
+      title={t("jobs.reindex.hint")}
+      data-testid={tenantId ? "jobs-tenant-reindex" : "jobs-reindex-all"}
+      onClick={() =>
+        reindex.mutate(tenantId, {
+          onSuccess: (result) =>
+            toast.success(
+              tenantName
+                ? t("jobs.reindex.queuedTenant", { count: result.documents, tenant: tenantName })
+                : t("jobs.reindex.queued", { count: result.documents }),
+            ),
+          onError: (error) => toast.error(describeError(error, t)),
+        })
+      }
+    >
+      {tenantId ? t("jobs.reindex.tenant") : t("jobs.reindex.all")}
+    </Button>
+  );
+}
+
 function TenantsCard({ tenants }: { tenants: JobsOverview["byTenant"] }) {
   const { t } = useTranslation();
   return (
@@ -84,6 +114,9 @@ function TenantsCard({ tenants }: { tenants: JobsOverview["byTenant"] }) {
               <TH className="text-right">{t("documents.status.processing")}</TH>
               <TH className="text-right">{t("documents.status.ready")}</TH>
               <TH className="text-right">{t("documents.status.failed")}</TH>
+              <TH>
+                <span className="sr-only">{t("jobs.reindex.tenant")}</span>
+              </TH>
             </tr>
           </THead>
           <TBody>
@@ -94,6 +127,9 @@ function TenantsCard({ tenants }: { tenants: JobsOverview["byTenant"] }) {
                 <Count value={tenant.processing} />
                 <Count value={tenant.ready} />
                 <Count value={tenant.failed} isAlarming />
+                <TD className="text-right">
+                  <ReindexButton tenantId={tenant.tenantId} tenantName={tenant.tenantName} />
+                </TD>
               </TR>
             ))}
           </TBody>
@@ -181,7 +217,7 @@ export function JobsPage() {
   const overview = useJobsOverview();
   return (
     <>
-      <PageHeader title={t("jobs.title")} description={t("jobs.description")} />
+      <PageHeader title={t("jobs.title")} description={t("jobs.description")} actions={<ReindexButton />} />
       {overview.isPending ? (
         <Card>
           <LoadingBlock />
