@@ -373,6 +373,7 @@ export const en = {
       placeholder: "Ask a question or type a few words",
       submit: "Search",
       summary: "Passages found: {{number}} ({{time}})",
+      reranked: "ordered by the reranking model",
       page: "page {{page}}",
       open: "Open",
       failed: "Search didn't work",

@@ -374,6 +374,7 @@ export const ru: Messages = {
       placeholder: "Задайте вопрос или введите несколько слов",
       submit: "Найти",
       summary: "Найдено фрагментов: {{number}} ({{time}})",
+      reranked: "упорядочены моделью переранжирования",
       page: "стр. {{page}}",
       open: "Открыть",
       failed: "Поиск не удался",

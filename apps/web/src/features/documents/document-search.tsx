@@ -72,6 +72,7 @@ export function DocumentSearch({ tenantId }: { tenantId: string }) {
               number: formatNumber(search.data.items.length, locale),
               time: formatDuration(search.data.tookMs, locale),
             })}
+            {search.data.reranked ? ` · ${t("documents.search.reranked")}` : null}
           </p>
           <ol className="divide-y divide-line">
             {search.data.items.map((passage, index) => (
