@@ -246,6 +246,62 @@ describe.each(backends)("keyword search (BM25) on $name", (backend) => {
     expect(await search(mine.id, "painted")).toEqual([]);
   });
 
+  it("leaves out the chunks of a version that is not active yet, in both candidate lists", async () => {
+    const tenant = await t.createTenant(owner, "Versions");
+    const doc = await ready(tenant.id, "v.md", "# Ferries\n\nThe ferry to the island leaves at dawn.");
+    const { database, repos } = t.container;
+    const [embedding] = await fakeEmbedder(512).embed(["The ferry to the island leaves at dawn."]);
+    // A re-index in progress: the new version's chunks are written before the switch.
+    const pending = crypto.randomUUID();
+    await database.scoped({ tenantId: tenant.id }, async (tx) => {
+      await repos.documents.insertVersion(
+        {
+          id: pending,
+          documentId: doc.id,
+          tenantId: tenant.id,
+          version: 2,
+          filename: "v.md",
+          type: "markdown",
+          size: 1,
+          sha256: "pending",
+          storageKey: `test/${pending}`,
+        },
+        tx,
+      );
+      await repos.documents.upsertChunks(
+        [
+          {
+            versionId: pending,
+            chunkId: "pending-ferry",
+            documentId: doc.id,
+            tenantId: tenant.id,
+            ordinal: 0,
+            text: "The ferry to the island leaves at dawn.",
+            headingPath: "Ferries",
+            tokenCount: 9,
+            embedding: Array.from(embedding as Float32Array),
+            tsConfig: "english",
+          },
+        ],
+        tx,
+      );
+    });
+    const found = await database.scoped({ tenantId: tenant.id }, async (tx) => ({
+      vector: await repos.retrieval.vectorCandidates(embedding as Float32Array, { tenantId: tenant.id }, 50, tx),
+      keyword: await repos.retrieval.keywordCandidates(
+        { query: "ferry island", tsConfig: "english" },
+        { tenantId: tenant.id },
+        50,
+        tx,
+      ),
+    }));
+    for (const list of [found.vector, found.keyword]) {
+      expect(list.length).toBeGreaterThan(0);
+      expect(list.map((c) => c.chunkId)).not.toContain("pending-ferry");
+      expect(list.every((c) => c.documentId === doc.id && c.documentTitle.length > 0)).toBe(true);
+    }
+  });
+
   it("the app role can refresh the search tables' planner statistics (PGlite has no autovacuum)", async () => {
     const tenant = await t.createTenant(owner, "Planner");
     await ready(tenant.id, "p.md", "# Planner\n\nStatistics help the planner pick the index.");

@@ -76,14 +76,36 @@ export function createRetrievalRepository(db: DB) {
       const literal = vectorLiteral(embedding);
       // A tenant filter after an approximate index scan can leave too few rows; iterative scans
       // (pgvector ≥ 0.8) keep scanning until enough rows pass the filter.
-      await tx.execute(sql`select set_config('hnsw.ef_search', ${String(Math.max(40, limit * 2))}, true)`);
-      await tx.execute(sql`select set_config('hnsw.iterative_scan', 'relaxed_order', true)`);
-      const result = await tx.execute(sql`
+      await tx.execute(
+        sql`select set_config('hnsw.ef_search', ${String(Math.max(40, limit * 2))}, true),
+                   set_config('hnsw.iterative_scan', 'relaxed_order', true)`,
+      );
+      const docFilters = f.documentId || f.tag || f.from || f.to;
+      // Without document filters: chunks in HNSW order, each checked against its document with one
+      // primary-key probe (is its version the active one? the title comes with it). A join here
+      // makes the planner either compare every chunk with every document (a nested loop over all
+      // of them) or, joining on the key, expect so few matches that it leaves the HNSW index and
+      // sorts the whole tenant. The scalar subquery keeps the index scan, and OFFSET 0 keeps the
+      // ordered scan under the LIMIT, so iterative scans still fetch more when a chunk is inactive.
+      const result = docFilters
+        ? await tx.execute(sql`
         select c.chunk_id, c.document_id, d.title, c.text, c.heading_path, c.page,
                1 - (c.embedding <=> ${literal}::vector) as score
           from chunks c join documents d on d.active_version_id = c.version_id
          where ${filterSql(f)} and c.embedding is not null
          order by c.embedding <=> ${literal}::vector
+         limit ${limit}`)
+        : await tx.execute(sql`
+        select chunk_id, document_id, title, text, heading_path, page, score
+          from (select c.chunk_id, c.document_id, c.text, c.heading_path, c.page,
+                       1 - (c.embedding <=> ${literal}::vector) as score,
+                       (select d.title from documents d
+                         where d.id = c.document_id and d.active_version_id = c.version_id) as title
+                  from chunks c
+                 where c.tenant_id = ${f.tenantId} and c.embedding is not null
+                 order by c.embedding <=> ${literal}::vector
+                offset 0) x
+         where title is not null
          limit ${limit}`);
       return rowsOf<Row>(result).map(toCandidate);
     },
