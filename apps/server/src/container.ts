@@ -252,6 +252,8 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     embedder,
     secrets,
     publish: (id, tenantId) => documents.publish(id, tenantId),
+    // PGlite runs statements on the main thread: short ones, the event loop let run between them.
+    statementChunks: database.kind === "embedded" ? 8 : undefined,
     chunksStored:
       database.kind === "embedded"
         ? createSearchAnalyzer(async () => {
