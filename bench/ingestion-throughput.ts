@@ -292,6 +292,8 @@ async function ingestPhase(
         ),
     },
     documents: container.repos.documents,
+    // As container.ts wires it (short statements on the embedded database).
+    statementChunks: database.kind === "embedded" ? 8 : undefined,
     storage: {
       get: (key: string) =>
         timed(

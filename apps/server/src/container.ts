@@ -268,6 +268,8 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     embedder,
     secrets,
     publish: (id, tenantId) => documents.publish(id, tenantId),
+    // PGlite runs statements on the main thread: short ones, the event loop let run between them.
+    statementChunks: database.kind === "embedded" ? 8 : undefined,
     chunksStored:
       database.kind === "embedded"
         ? createSearchAnalyzer(async () => {
@@ -275,7 +277,12 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
           })
         : undefined,
   });
-  const reindex = createReindexHandler({ database, documents: repos.documents });
+  // Embedded: shorter transactions, as for ingestion (statementChunks above).
+  const reindex = createReindexHandler({
+    database,
+    documents: repos.documents,
+    batchSize: database.kind === "embedded" ? 16 : undefined,
+  });
   const retriever = overrides.retriever ?? documents.retriever;
   const hub = createGenerationHub({ graceMs: config.CHAT_RESUME_GRACE_SECONDS * 1000 });
   // A stop that reaches another API process than the one writing the answer is passed on.

@@ -150,6 +150,30 @@ describe.each(backends)("keyword search (BM25) on $name", (backend) => {
     expect(s.kept.terms.rainfal).toBe(count("Field notes > Weather"));
   });
 
+  it("keeps the statistics exact for a version of many chunks (counted in several statements on the embedded database)", async () => {
+    const tenant = await t.createTenant(owner, "Many chunks");
+    const long = (word: string) =>
+      `# Long\n\n${Array.from({ length: 40 }, (_, i) => `## Part ${i}\n\nThe ${word} number ${i} of the long report has its own paragraph, about topic${i} alone, with enough words to be a passage.`).join("\n\n")}`;
+    const doc = await ready(tenant.id, "long.md", long("heron"));
+    expect(doc.chunkCount).toBeGreaterThan(20);
+    let s = await statistics(tenant.id);
+    expect(s.kept).toEqual(s.actual);
+    expect(s.kept.terms.heron).toBe(doc.chunkCount);
+    const body = multipart({}, { name: "long.md", content: long("egret") });
+    const v2 = await t.app.inject({
+      method: "POST",
+      url: `/api/v1/documents/${doc.id}/versions`,
+      headers: { ...owner, ...body.headers },
+      payload: body.payload,
+    });
+    expect(v2.statusCode).toBe(202);
+    expect((await waitForDocument(t, owner, doc.id)).version).toBe(2);
+    s = await statistics(tenant.id);
+    expect(s.kept).toEqual(s.actual);
+    expect(s.kept.terms.heron).toBeUndefined();
+    expect(s.kept.terms.egret).toBeGreaterThan(20);
+  });
+
   it("re-indexes documents indexed before keyword windows: windows, statistics kept, chunk ids unchanged", async () => {
     const tenant = await t.createTenant(owner, "Re-index");
     const other = await t.createTenant(owner, "Re-index other");

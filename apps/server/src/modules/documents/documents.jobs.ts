@@ -41,6 +41,24 @@ export interface IngestDeps {
   chunksStored?: (count: number) => Promise<void>;
   batchSize?: number;
   chunkTokens?: { maxTokens: number; overlapTokens: number };
+  /**
+   * The embedded database runs each statement on the main thread, so the event loop waits for it:
+   * there, chunks are written at most this many per transaction, and the version switch counts
+   * the keyword statistics this many chunks per statement, the loop let run between statements
+   * (the switch stays one transaction). Unset (PostgreSQL): a whole batch per statement.
+   */
+  statementChunks?: number;
+}
+
+/** Lets timers, sockets and requests run between two statements of a long job. */
+const letLoopRun = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** `items` in slices of at most `size` (one slice when size is unset). */
+function slices<T>(items: T[], size: number | undefined): T[][] {
+  if (!size || items.length <= size) return [items];
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
@@ -115,26 +133,25 @@ export function createIngestHandler(deps: IngestDeps) {
         const batch = todo.slice(i, i + batchSize);
         const vectors = (await next) ?? [];
         next = embedBatch(i + batchSize);
-        await database.scoped(scope, (tx) =>
-          repo.upsertChunks(
-            batch.map((c, j) => ({
-              versionId,
-              chunkId: c.id,
-              documentId,
-              tenantId,
-              ordinal: c.ordinal,
-              text: c.text,
-              headingPath: c.headingPath.join(" > "),
-              page: c.page ?? null,
-              pageEnd: c.pageEnd ?? null,
-              tokenCount: c.tokenCount,
-              embedding: Array.from(vectors[j] ?? []),
-              tsConfig,
-              keywordText: keywordTextOf.get(c.id),
-            })),
-            tx,
-          ),
-        );
+        const rows = batch.map((c, j) => ({
+          versionId,
+          chunkId: c.id,
+          documentId,
+          tenantId,
+          ordinal: c.ordinal,
+          text: c.text,
+          headingPath: c.headingPath.join(" > "),
+          page: c.page ?? null,
+          pageEnd: c.pageEnd ?? null,
+          tokenCount: c.tokenCount,
+          embedding: Array.from(vectors[j] ?? []),
+          tsConfig,
+          keywordText: keywordTextOf.get(c.id),
+        }));
+        for (const part of slices(rows, deps.statementChunks)) {
+          await database.scoped(scope, (tx) => repo.upsertChunks(part, tx));
+          if (deps.statementChunks) await letLoopRun();
+        }
         if (Date.now() - progressAt >= PROGRESS_EVERY_MS && i + batchSize < todo.length) {
           progressAt = Date.now();
           const progress = 10 + Math.floor((85 * (done.size + i + batch.length)) / all.length);
@@ -157,9 +174,18 @@ export function createIngestHandler(deps: IngestDeps) {
           tx,
         );
         if (previous === versionId) return;
-        await repo.countInKeywordStats(versionId, 1, tx);
+        // Statements of at most statementChunks chunks (embedded: a 500-chunk version's statistics
+        // in one statement held the event loop for half a second); one per version otherwise.
+        const countIn = async (version: string, sign: 1 | -1, ids: () => Promise<string[]>) => {
+          if (!deps.statementChunks) return repo.countInKeywordStats(version, sign, tx);
+          for (const part of slices(await ids(), deps.statementChunks)) {
+            await repo.countInKeywordStats(version, sign, tx, part);
+            await letLoopRun();
+          }
+        };
+        await countIn(versionId, 1, async () => [...new Set(all.map((c) => c.id))]);
         if (previous) {
-          await repo.countInKeywordStats(previous, -1, tx);
+          await countIn(previous, -1, async () => [...(await repo.chunkIdsOf(previous, tx))]);
           await repo.deleteChunksOf(previous, tx);
           await repo.updateVersion(previous, { status: "superseded" }, tx);
         }

@@ -133,6 +133,9 @@ async function readPdf(loading: Promise<PDFDocumentProxy>): Promise<ParsedDocume
   const doc = await loading;
   const pages: PageLines[] = [];
   for (let n = 1; n <= doc.numPages; n++) {
+    // pdfjs works on the main thread here (no worker in Node), its steps chained by promises: the
+    // event loop is let run between pages, or a long PDF would hold it for seconds.
+    if (n > 1) await new Promise<void>((resolve) => setImmediate(resolve));
     const page = await doc.getPage(n).catch(() => undefined);
     if (!page) continue; // one broken page should not lose the rest
     try {
