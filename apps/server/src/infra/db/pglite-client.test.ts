@@ -1,6 +1,6 @@
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, parse, protocol } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPgliteClient } from "./pglite-client";
+import { createPgliteClient, toResults } from "./pglite-client";
 
 let pglite: PGlite;
 
@@ -154,5 +154,25 @@ describe("createPgliteClient", () => {
     expect((await client.query("select 1 from items where name = $1", ["rolled-back"])).rows).toHaveLength(0);
     // A transaction that ran nothing is fine too.
     expect(await client.transaction(async () => 7)).toBe(7);
+  });
+
+  it("parses results exactly as PGlite's parseResults does", async () => {
+    const { messages } = await pglite.execProtocol(
+      protocol.serialize.query(
+        `select 1 as a, 'x'::text as b, null::int as c, '{1,2}'::int[] as d, now() as e, 1 as a;
+         insert into items (name) values ('cmp-1'), ('cmp-2');
+         select '{"k":[1]}'::jsonb as j, 1.5::numeric as n; select 1 where false`,
+      ),
+    );
+    for (const options of [
+      undefined,
+      { rowMode: "array" as const },
+      { parsers: { 1184: (v: string) => `raw:${v}` } },
+    ]) {
+      expect(toResults(messages, pglite.parsers, options)).toEqual(
+        parse.parseResults(messages, pglite.parsers, options),
+      );
+    }
+    expect(toResults([], pglite.parsers)).toEqual(parse.parseResults([], pglite.parsers));
   });
 });
