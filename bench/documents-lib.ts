@@ -6,7 +6,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import { join, resolve } from "node:path";
 import pg from "pg";
@@ -22,7 +22,7 @@ import {
   type LocalUseEmbedder,
 } from "../apps/server/src/infra/embeddings";
 import { createArgon2Hasher } from "../apps/server/src/infra/passwords";
-import { INGEST_JOB } from "../apps/server/src/modules/documents/documents.jobs";
+import { chunkRow, INGEST_JOB } from "../apps/server/src/modules/documents/documents.jobs";
 import { KEYWORD_WINDOW_TOKENS, keywordWindows } from "../apps/server/src/modules/documents/keyword-window";
 import { type Chunk, chunkDocument, type ParsedDocument } from "../apps/server/src/modules/documents/parsing";
 import { parseText } from "../apps/server/src/modules/documents/parsing/text.parser";
@@ -31,6 +31,40 @@ import { createFreshPostgresDatabase, round } from "./lib";
 
 export const EVALS = resolve(import.meta.dirname, "../../shared/evals");
 export const RAG = join(EVALS, "rag");
+
+/** A file of the shared evals to upload, with its password when it is the encrypted PDF. */
+export interface EvalFile {
+  name: string;
+  content: Buffer;
+  password?: string;
+}
+
+/**
+ * The real documents under ../shared/evals/rag/documents/<type>/ (sorted, the encrypted PDF with its
+ * password), then `scifactFiles` Markdown files of 50 SciFact abstracts each.
+ */
+export function evalDocumentFiles(types: string[], scifactFiles = 0): EvalFile[] {
+  const docs = join(RAG, "documents");
+  const files: EvalFile[] = [];
+  for (const dir of types) {
+    for (const name of readdirSync(join(docs, dir)).sort()) {
+      if (name.endsWith(".json")) continue;
+      const password = name === "libreoffice-writer-password.pdf" ? "openpassword" : undefined;
+      files.push({ name, content: readFileSync(join(docs, dir, name)), password });
+    }
+  }
+  if (scifactFiles > 0) {
+    const corpus = readJsonl<CorpusDoc>(join(RAG, "scifact", "corpus.jsonl"));
+    for (let g = 0; g < scifactFiles && (g + 1) * 50 <= corpus.length; g++) {
+      const part = corpus.slice(g * 50, (g + 1) * 50);
+      const md = `# SciFact abstracts, part ${g + 1}\n\n${part
+        .map((d) => `## ${d.title.replace(/\s+/g, " ")}\n\n${d.text.replace(/\uFFFD/g, " ")}\n`)
+        .join("\n")}`;
+      files.push({ name: `scifact-part-${g + 1}.md`, content: Buffer.from(md, "utf8") });
+    }
+  }
+  return files;
+}
 export const RESULTS = resolve(import.meta.dirname, "results");
 
 /** True when every path exists; otherwise prints why the benchmark is skipped. */
@@ -379,21 +413,16 @@ export async function storeDocument(
     );
     for (let i = 0; i < doc.chunks.length; i += insertBatch) {
       await repo.upsertChunks(
-        doc.chunks.slice(i, i + insertBatch).map((c, j) => ({
-          versionId,
-          chunkId: c.id,
-          documentId,
-          tenantId,
-          ordinal: c.ordinal,
-          text: c.text,
-          headingPath: c.headingPath.join(" > "),
-          page: c.page ?? null,
-          pageEnd: c.pageEnd ?? null,
-          tokenCount: c.tokenCount,
-          embedding: Array.from(doc.vectors[i + j] ?? []),
-          tsConfig: doc.tsConfig,
-          keywordText: windows[i + j],
-        })),
+        doc.chunks
+          .slice(i, i + insertBatch)
+          .map((c, j) =>
+            chunkRow(
+              c,
+              { versionId, documentId, tenantId, tsConfig: doc.tsConfig },
+              doc.vectors[i + j],
+              windows[i + j],
+            ),
+          ),
         tx,
       );
     }

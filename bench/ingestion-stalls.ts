@@ -10,16 +10,13 @@
  *   npx tsx bench/ingestion-stalls.ts --types=html    # some folders only
  *   npx tsx bench/ingestion-stalls.ts --scifact-files=20  # plus 20 Markdown files of 50 abstracts
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { Readable } from "node:stream";
-import { CachingEmbedder, type CorpusDoc, RAG, readJsonl, startBenchServer } from "./documents-lib";
+import { CachingEmbedder, evalDocumentFiles, startBenchServer } from "./documents-lib";
 import { numberArg, parseArgs } from "./lib";
 
 const args = parseArgs();
 const types = (args.get("types") ?? "docx,html,markdown,pdf").split(",");
 const scifactFiles = numberArg(args, "scifact-files", 0);
-const DOCS = join(RAG, "documents");
 
 const embedder = new CachingEmbedder("ingestion-stalls");
 const server = await startBenchServer("embedded", { embedder });
@@ -68,27 +65,7 @@ pglite.execProtocol = async (m, o) => {
   }
 };
 
-const files: { name: string; content: Buffer; password?: string }[] = [];
-for (const dir of types) {
-  for (const f of readdirSync(join(DOCS, dir)).sort()) {
-    if (f.endsWith(".json")) continue;
-    files.push({
-      name: f,
-      content: readFileSync(join(DOCS, dir, f)),
-      password: f === "libreoffice-writer-password.pdf" ? "openpassword" : undefined,
-    });
-  }
-}
-if (scifactFiles > 0) {
-  const corpus = readJsonl<CorpusDoc>(join(RAG, "scifact", "corpus.jsonl"));
-  for (let g = 0; g < scifactFiles && (g + 1) * 50 <= corpus.length; g++) {
-    const part = corpus.slice(g * 50, (g + 1) * 50);
-    const md = `# SciFact abstracts, part ${g + 1}\n\n${part
-      .map((d) => `## ${d.title.replace(/\s+/g, " ")}\n\n${d.text.replace(/\uFFFD/g, " ")}\n`)
-      .join("\n")}`;
-    files.push({ name: `scifact-part-${g + 1}.md`, content: Buffer.from(md, "utf8") });
-  }
-}
+const files = evalDocumentFiles(types, scifactFiles);
 const versions: { name: string; versionId: string; id: string }[] = [];
 for (const f of files) {
   try {

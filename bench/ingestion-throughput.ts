@@ -44,7 +44,7 @@
  *   --json=FILE           results (default bench/results/ingestion-throughput-<backend>.json)
  */
 import { fork, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import type { DB } from "../apps/server/src/infra/db/database";
@@ -61,13 +61,12 @@ import {
 import {
   type BenchServer,
   backendArg,
-  type CorpusDoc,
+  evalDocumentFiles,
   haveEvals,
   machine,
   machineLine,
   RAG,
   RESULTS,
-  readJsonl,
   startBenchServer,
 } from "./documents-lib";
 import { numberArg, parseArgs, round, table } from "./lib";
@@ -82,7 +81,6 @@ const rounds = Math.max(1, Math.floor(numberArg(args, "rounds", 4)));
 const types = (args.get("types") ?? "docx,html,markdown,pdf").split(",").map((t) => t.trim());
 const jsonOut = args.get("json") ?? join(RESULTS, `ingestion-throughput-${backend}.json`);
 const DOCS = join(RAG, "documents");
-const PASSWORD_PDF = { file: "libreoffice-writer-password.pdf", password: "openpassword" };
 
 interface BenchFile {
   name: string;
@@ -110,22 +108,7 @@ async function loadFiles(): Promise<BenchFile[]> {
       // A file without text (mammoth-tiny-picture.docx) fails the job at once: not part of a throughput figure.
     }
   };
-  for (const dir of types) {
-    for (const f of readdirSync(join(DOCS, dir)).sort()) {
-      if (f.endsWith(".json")) continue;
-      await add(f, readFileSync(join(DOCS, dir, f)), f === PASSWORD_PDF.file ? PASSWORD_PDF.password : undefined);
-    }
-  }
-  if (scifactFiles > 0) {
-    const corpus = readJsonl<CorpusDoc>(join(RAG, "scifact", "corpus.jsonl"));
-    for (let g = 0; g < scifactFiles && (g + 1) * 50 <= corpus.length; g++) {
-      const part = corpus.slice(g * 50, (g + 1) * 50);
-      const md = `# SciFact abstracts, part ${g + 1}\n\n${part
-        .map((d) => `## ${d.title.replace(/\s+/g, " ")}\n\n${d.text.replace(/\uFFFD/g, " ")}\n`)
-        .join("\n")}`;
-      await add(`scifact-part-${g + 1}.md`, Buffer.from(md, "utf8"));
-    }
-  }
+  for (const f of evalDocumentFiles(types, scifactFiles)) await add(f.name, f.content, f.password);
   return files;
 }
 

@@ -7,7 +7,7 @@ import { titleAfterParsing } from "./document-title";
 import type { DocumentsRepository } from "./documents.repository";
 import { tsConfigFor } from "./hybrid";
 import { keywordWindows } from "./keyword-window";
-import { chunkDocument, type DocumentType, ParseError, parseDocument } from "./parsing";
+import { type Chunk, chunkDocument, type DocumentType, ParseError, parseDocument } from "./parsing";
 
 /** Ingestion of one document version: parse → chunk → embed → index → switch the active version. */
 export const INGEST_JOB: JobDefinition = {
@@ -24,6 +24,27 @@ export const INGEST_JOB: JobDefinition = {
 
 /** The progress bar of a document moves at most this often. */
 const PROGRESS_EVERY_MS = 1000;
+
+/** The stored row of a chunk of a document version (the form `upsertChunks` takes). */
+export function chunkRow(
+  c: Chunk,
+  at: { versionId: string; documentId: string; tenantId: string; tsConfig: string },
+  embedding: ArrayLike<number> | undefined,
+  keywordText: string | undefined,
+) {
+  return {
+    ...at,
+    chunkId: c.id,
+    ordinal: c.ordinal,
+    text: c.text,
+    headingPath: c.headingPath.join(" > "),
+    page: c.page ?? null,
+    pageEnd: c.pageEnd ?? null,
+    tokenCount: c.tokenCount,
+    embedding: Array.from(embedding ?? []),
+    keywordText,
+  };
+}
 
 export interface IngestPayload {
   versionId: string;
@@ -133,21 +154,9 @@ export function createIngestHandler(deps: IngestDeps) {
         const batch = todo.slice(i, i + batchSize);
         const vectors = (await next) ?? [];
         next = embedBatch(i + batchSize);
-        const rows = batch.map((c, j) => ({
-          versionId,
-          chunkId: c.id,
-          documentId,
-          tenantId,
-          ordinal: c.ordinal,
-          text: c.text,
-          headingPath: c.headingPath.join(" > "),
-          page: c.page ?? null,
-          pageEnd: c.pageEnd ?? null,
-          tokenCount: c.tokenCount,
-          embedding: Array.from(vectors[j] ?? []),
-          tsConfig,
-          keywordText: keywordTextOf.get(c.id),
-        }));
+        const rows = batch.map((c, j) =>
+          chunkRow(c, { versionId, documentId, tenantId, tsConfig }, vectors[j], keywordTextOf.get(c.id)),
+        );
         for (const part of slices(rows, deps.statementChunks)) {
           await database.scoped(scope, (tx) => repo.upsertChunks(part, tx));
           if (deps.statementChunks) await letLoopRun();

@@ -1,5 +1,6 @@
 import type { Database } from "../../infra/db/database";
 import type { JobDefinition } from "../../infra/queue/job-queue";
+import { INGEST_JOB } from "./documents.jobs";
 import type { DocumentsRepository } from "./documents.repository";
 import { keywordWindows } from "./keyword-window";
 
@@ -7,19 +8,10 @@ import { keywordWindows } from "./keyword-window";
  * Re-indexing of one document's searchable version: its chunks' keyword index (`tsv`, BM25
  * length and the keyword statistics) is computed again from the stored chunks, as ingestion now
  * computes it (keyword windows, keyword-window.ts). Chunk ids, texts and vectors stay as they are
- * (feedback and citations point at the ids); the file is not read again.
+ * (feedback and citations point at the ids); the file is not read again. Retries, heartbeat and
+ * per-tenant slots are ingestion's.
  */
-export const REINDEX_JOB: JobDefinition = {
-  name: "documents.reindex",
-  retryLimit: 4,
-  retryDelaySeconds: 5,
-  heartbeatSeconds: 30,
-  expireInSeconds: 3600,
-  // As ingestion: two slots per worker, one per tenant, so one tenant's many documents always
-  // leave a slot for another tenant's.
-  concurrency: 2,
-  perTenantConcurrency: 1,
-};
+export const REINDEX_JOB: JobDefinition = { ...INGEST_JOB, name: "documents.reindex" };
 
 export interface ReindexPayload {
   documentId: string;
