@@ -180,6 +180,16 @@ interface Breakdown {
   storageMs: number;
   otherMs: number;
 }
+const zeroBreakdown = (): Breakdown => ({
+  embedMs: 0,
+  embedCalls: 0,
+  dbMs: 0,
+  dbCalls: 0,
+  publishMs: 0,
+  publishCalls: 0,
+  storageMs: 0,
+  otherMs: 0,
+});
 
 /** Runs `work` while a 5 ms timer ticks; returns the longest gap (how long nothing else could run). */
 async function withStallMeter<T>(work: () => Promise<T>): Promise<{ value: T; maxStallMs: number }> {
@@ -244,16 +254,7 @@ async function ingestPhase(
     if (!row?.latestVersionId) throw new Error(`no version for ${f.name}`);
     uploaded.push({ id: doc.id, versionId: row.latestVersionId, name: f.name });
   }
-  const b: Breakdown = {
-    embedMs: 0,
-    embedCalls: 0,
-    dbMs: 0,
-    dbCalls: 0,
-    publishMs: 0,
-    publishCalls: 0,
-    storageMs: 0,
-    otherMs: 0,
-  };
+  const b = zeroBreakdown();
   const timed = async <T>(p: () => Promise<T>, add: (ms: number) => void): Promise<T> => {
     const t = performance.now();
     try {
@@ -463,16 +464,7 @@ async function runServer(req: ChildRequest): Promise<ChildResult> {
         if (r === 0) t.rssBaselineMb = Math.round(res.rssBaselineMb);
         if (res.maxStallMs !== undefined) t.maxStallMs = Math.max(t.maxStallMs ?? 0, Math.round(res.maxStallMs));
         if (res.breakdown) {
-          t.breakdown ??= {
-            embedMs: 0,
-            embedCalls: 0,
-            dbMs: 0,
-            dbCalls: 0,
-            publishMs: 0,
-            publishCalls: 0,
-            storageMs: 0,
-            otherMs: 0,
-          };
+          t.breakdown ??= zeroBreakdown();
           for (const k of Object.keys(res.breakdown) as (keyof Breakdown)[]) t.breakdown[k] += res.breakdown[k];
         }
         t.failed.push(...(res.failed ?? []));
