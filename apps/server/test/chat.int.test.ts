@@ -139,7 +139,11 @@ describe.each(backends)("chat on $name", (backend) => {
         });
         expect(res.statusCode).toBe(200);
       };
-      const history = () => fake.calls.at(-1)?.messages.slice(1).map((m) => `${m.role}:${m.content}`);
+      const history = () =>
+        fake.calls
+          .at(-1)
+          ?.messages.slice(1)
+          .map((m) => `${m.role}:${m.content}`);
       await send(t.app, "hello one");
       await send(t.app, "hello two");
       await send(other.app, "hello three");
