@@ -5,7 +5,7 @@ import type { Config } from "./config/config";
 import { createAccessTokens } from "./infra/access-tokens";
 import { type Counters, createMemoryCounters, createRedisCounters } from "./infra/counters";
 import { type Database, openDatabase } from "./infra/db/database";
-import { createEmbedder, type Embedder } from "./infra/embeddings";
+import { createEmbedder, type Embedder, embeddingSpace } from "./infra/embeddings";
 import { createPgNotifyBus } from "./infra/events/pg-notify";
 import { createAnthropicProvider } from "./infra/llm/anthropic.provider";
 import type { LlmProvider } from "./infra/llm/llm.types";
@@ -263,11 +263,13 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     rerankCandidates: config.RERANK_CANDIDATES,
     onRerankError: (err) => console.warn(`rerank failed, fused order kept: ${(err as Error).message}`),
   });
+  const space = embeddingSpace(embedder);
   const ingest = createIngestHandler({
     database,
     documents: repos.documents,
     storage,
     embedder,
+    embeddingSpace: space,
     secrets,
     publish: (id, tenantId) => documents.publish(id, tenantId),
     // PGlite runs statements on the main thread: short ones, the event loop let run between them.
@@ -283,6 +285,8 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
   const reindex = createReindexHandler({
     database,
     documents: repos.documents,
+    embedder,
+    embeddingSpace: space,
     batchSize: database.kind === "embedded" ? 16 : undefined,
   });
   const retriever = overrides.retriever ?? documents.retriever;
@@ -328,6 +332,8 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     storage,
     documentEvents,
     jobs: { ingest, reindex },
+    /** The vector space of the configured embedder (see `embeddingSpace`). */
+    embeddingSpace: space,
     services: { auth, users, tenants, apiKeys, assistants, providers, chats, records, openai, documents },
     async close() {
       hub.stopAll();

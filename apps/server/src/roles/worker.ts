@@ -8,5 +8,13 @@ export async function startWorker(container: Container): Promise<() => Promise<v
   await container.queue.work<ReindexPayload>(REINDEX_JOB, async (job) => {
     await container.jobs.reindex(job);
   });
+  // The embedding model was changed since documents were indexed: their vectors are embedded again.
+  const outdated = await container.services.documents.reembedOutdated(container.embeddingSpace);
+  if (outdated.documents > 0) {
+    console.warn(
+      `embeddings: ${outdated.documents} documents have vectors of another model (${outdated.from.join(", ")}); ` +
+        `re-embedding them with ${container.embeddingSpace} in the background (Admin → Jobs shows the progress).`,
+    );
+  }
   return async () => {};
 }

@@ -432,6 +432,11 @@ export const documentVersions = pgTable(
       .notNull()
       .default("queued"),
     chunkCount: integer("chunk_count").notNull().default(0),
+    /**
+     * The vector space of its chunks' embeddings (`embeddingSpace()`: backend, model, width), set
+     * when they are stored; vectors of another space are re-embedded by re-indexing.
+     */
+    embeddingSpace: text("embedding_space"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("document_versions_number_key").on(t.documentId, t.version)],

@@ -21,6 +21,14 @@ export {
 } from "./local-use.embedder";
 export { createOpenAiCompatibleEmbedder, type OpenAiCompatibleEmbedderOptions } from "./openai-compatible.embedder";
 
+/**
+ * Names an embedder's vector space (backend, model, width): vectors are comparable only within
+ * one space, so each document version records the space of its chunks' vectors.
+ */
+export function embeddingSpace(e: Pick<Embedder, "id" | "model" | "dimensions">): string {
+  return `${e.id}:${e.model}:${e.dimensions}`;
+}
+
 export interface EmbedderConfig {
   /** "local" = Universal Sentence Encoder lite in worker threads; "openai" = an /embeddings endpoint. */
   kind: "local" | "openai";

@@ -62,6 +62,8 @@ export interface IngestDeps {
   chunksStored?: (count: number) => Promise<void>;
   batchSize?: number;
   chunkTokens?: { maxTokens: number; overlapTokens: number };
+  /** The embedder's vector space (`embeddingSpace`), recorded on the version with its chunks. */
+  embeddingSpace?: string;
   /**
    * The embedded database runs each statement on the main thread, so the event loop waits for it:
    * there, chunks are written at most this many per transaction, and the version switch counts
@@ -175,7 +177,11 @@ export function createIngestHandler(deps: IngestDeps) {
         if (!doc) return;
         const count = await repo.countChunks(versionId, tx);
         const previous = doc.activeVersionId;
-        await repo.updateVersion(versionId, { status: "ready", chunkCount: count, passwordEncrypted: null }, tx);
+        await repo.updateVersion(
+          versionId,
+          { status: "ready", chunkCount: count, passwordEncrypted: null, embeddingSpace: deps.embeddingSpace ?? null },
+          tx,
+        );
         const title = titleAfterParsing(doc.title, doc.filename, parsed.title);
         await repo.updateDocument(
           documentId,

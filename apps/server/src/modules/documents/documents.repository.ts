@@ -201,6 +201,32 @@ export function createDocumentsRepository(db: DB) {
       return ids.length;
     },
     /** Documents with a searchable version, of one tenant or all (system scope), oldest first. */
+    /** New vectors for chunks of a version (same ids, texts and keyword index). */
+    async setEmbeddings(versionId: string, items: { chunkId: string; embedding: ArrayLike<number> }[], tx: DB = db) {
+      if (items.length === 0) return;
+      await tx.execute(sql`
+        update chunks c set embedding = i.embedding::vector
+          from unnest(${sql.param(items.map((i) => i.chunkId))}::text[],
+                      ${sql.param(items.map((i) => `[${Array.from(i.embedding).join(",")}]`))}::text[]) as i(chunk_id, embedding)
+         where c.version_id = ${versionId} and c.chunk_id = i.chunk_id`);
+    },
+    /**
+     * Records `space` on searchable versions that have none (their vectors predate the record, so
+     * they are taken to be of the current space) and returns the documents whose searchable
+     * version's vectors are of another space.
+     */
+    async documentsOutsideSpace(space: string, tx: DB = db) {
+      await tx
+        .update(documentVersions)
+        .set({ embeddingSpace: space })
+        .where(and(sql`${documentVersions.embeddingSpace} is null`, eq(documentVersions.status, "ready")));
+      return tx
+        .select({ id: documents.id, tenantId: documents.tenantId, space: documentVersions.embeddingSpace })
+        .from(documents)
+        .innerJoin(documentVersions, eq(documentVersions.id, documents.activeVersionId))
+        .where(sql`${documentVersions.embeddingSpace} is distinct from ${space}`)
+        .orderBy(documents.createdAt);
+    },
     async activeDocuments(tenantId: string | undefined, tx: DB = db) {
       return tx
         .select({ id: documents.id, tenantId: documents.tenantId })

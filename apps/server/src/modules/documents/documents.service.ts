@@ -142,6 +142,24 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
     return rerankPassages(deps.reranker, query, candidates, k, (err) => deps.onRerankError?.(err));
   }
 
+  /**
+   * One re-index job per document, grouped by tenant and queued in turns across tenants so each
+   * tenant's first documents come early. Not in a transaction: a lost job is found again by the
+   * next request (the work is idempotent).
+   */
+  async function enqueueReindex(docs: { id: string; tenantId: string }[]): Promise<Map<string, string[]>> {
+    const byTenant = new Map<string, string[]>();
+    for (const d of docs) byTenant.set(d.tenantId, [...(byTenant.get(d.tenantId) ?? []), d.id]);
+    const queues = [...byTenant.entries()];
+    for (let i = 0; queues.some(([, ids]) => i < ids.length); i++) {
+      for (const [t, ids] of queues) {
+        const id = ids[i];
+        if (id) await deps.queue.send(REINDEX_JOB, { documentId: id }, { tenantId: t });
+      }
+    }
+    return byTenant;
+  }
+
   const service = {
     /**
      * Stores an upload (streamed, hashed, size-checked, type sniffed from content) and, in one
@@ -448,16 +466,7 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
         throw forbidden("Only instance administrators can re-index every tenant. Pass tenantId to re-index one.");
       }
       const docs = await database.scoped({ bypass: true }, (tx) => repo.activeDocuments(tenantId, tx));
-      const byTenant = new Map<string, string[]>();
-      for (const d of docs) byTenant.set(d.tenantId, [...(byTenant.get(d.tenantId) ?? []), d.id]);
-      const queues = [...byTenant.entries()];
-      for (let i = 0; queues.some(([, ids]) => i < ids.length); i++) {
-        for (const [t, ids] of queues) {
-          const id = ids[i];
-          // Not in a transaction: a lost job is found again by the next request (the work is idempotent).
-          if (id) await deps.queue.send(REINDEX_JOB, { documentId: id }, { tenantId: t });
-        }
-      }
+      const byTenant = await enqueueReindex(docs);
       await database.scoped({ bypass: true }, (tx) =>
         deps.audit.record(
           {
@@ -472,6 +481,19 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
         ),
       );
       return { tenants: byTenant.size, documents: docs.length };
+    },
+
+    /**
+     * After the embedding model was changed: queues the re-indexing (which embeds their chunks
+     * again) of every document whose searchable vectors are of another space than `space`.
+     * Versions indexed before spaces were recorded are taken to be of `space`. Run by the worker
+     * at start; idempotent.
+     */
+    async reembedOutdated(space: string): Promise<{ documents: number; from: string[] }> {
+      const docs = await database.scoped({ bypass: true }, (tx) => repo.documentsOutsideSpace(space, tx));
+      if (docs.length === 0) return { documents: 0, from: [] };
+      await enqueueReindex(docs);
+      return { documents: docs.length, from: [...new Set(docs.map((d) => d.space ?? "unknown"))] };
     },
 
     /** Re-reads a document and tells the sockets watching its tenant. */

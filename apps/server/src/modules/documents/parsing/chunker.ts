@@ -297,12 +297,11 @@ class Packer {
     if (this.ids.has(id)) return;
     this.ids.add(id);
     const pages = pieces.map((p) => p.page).filter((p): p is number => p !== undefined);
-    const prefix = headingPrefix(path, Math.floor(this.maxTokens * MAX_PREFIX_SHARE));
     this.chunks.push({
       id,
       ordinal: this.chunks.length,
       text,
-      embedText: prefix ? `${prefix}\n${text}` : text,
+      embedText: embedTextFor(text, path, this.maxTokens),
       headingPath: path,
       ...(pages.length > 0 ? { page: Math.min(...pages), pageEnd: Math.max(...pages) } : {}),
       tokenCount: estimateTokens(text),
@@ -332,6 +331,15 @@ function render(pieces: readonly Piece[]): string {
     prev = piece;
   }
   return lines.join("\n");
+}
+
+/**
+ * What the model embeds for a passage: its heading path (cut to a share of the chunk budget) in
+ * front of its text. Re-embedding stored chunks computes it again from their text and path.
+ */
+export function embedTextFor(text: string, headingPath: readonly string[], maxTokens: number): string {
+  const prefix = headingPrefix(headingPath, Math.floor(maxTokens * MAX_PREFIX_SHARE));
+  return prefix ? `${prefix}\n${text}` : text;
 }
 
 /** "Outer > Inner" within maxTokens: outer headings go first, then the innermost is cut by words. */

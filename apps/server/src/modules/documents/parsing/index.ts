@@ -13,7 +13,7 @@ import { parseText } from "./text.parser";
  * worker, chunks it, and stores chunks by id. See chunker.ts for how passages are sized.
  */
 
-export { type Chunk, type ChunkOptions, chunkDocument, DEFAULT_CHUNK_OPTIONS } from "./chunker";
+export { type Chunk, type ChunkOptions, chunkDocument, DEFAULT_CHUNK_OPTIONS, embedTextFor } from "./chunker";
 export type { Block, BlockKind, DocumentLanguage, DocumentType, ParsedDocument, ParseOptions } from "./document.types";
 export { DOCUMENT_TYPES } from "./document.types";
 export { detectLanguage } from "./language";
