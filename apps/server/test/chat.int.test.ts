@@ -120,6 +120,74 @@ describe.each(backends)("chat on $name", (backend) => {
     expect(sent.slice(1)).toEqual(["user:hello first", "assistant:Hello there", "user:hello second"]);
   });
 
+  it("keeps the history right when another API process also answers in the chat", async () => {
+    // A second API process on the same database: its own hub and its own cache of chats.
+    const shared = { ...t.container.database, close: async () => {} };
+    const other = await startTestApp(
+      { name: backend.name, open: async () => ({ database: shared, drop: async () => {} }) },
+      { CHAT_RESUME_GRACE_SECONDS: 1 },
+      { envProvider: { provider: fake, model: "fake-1" } },
+    );
+    try {
+      const chat = await newChat();
+      const send = async (app: TestApp["app"], content: string) => {
+        const res = await app.inject({
+          method: "POST",
+          url: `/api/v1/chats/${chat.id}/messages`,
+          headers: alice,
+          payload: { content },
+        });
+        expect(res.statusCode).toBe(200);
+      };
+      const history = () =>
+        fake.calls
+          .at(-1)
+          ?.messages.slice(1)
+          .map((m) => `${m.role}:${m.content}`);
+      await send(t.app, "hello one");
+      await send(t.app, "hello two");
+      await send(other.app, "hello three");
+      await send(t.app, "hello four");
+      const turns = (...qs: string[]) => qs.flatMap((q) => [`user:${q}`, "assistant:Hello there"]);
+      expect(history()).toEqual([...turns("hello one", "hello two", "hello three"), "user:hello four"]);
+      // Renamed by the user meanwhile: the history is still whole.
+      const renamed = await other.app.inject({
+        method: "PATCH",
+        url: `/api/v1/chats/${chat.id}`,
+        headers: alice,
+        payload: { title: "Renamed" },
+      });
+      expect(renamed.statusCode).toBe(200);
+      await send(t.app, "hello five");
+      expect(history()).toEqual([...turns("hello one", "hello two", "hello three", "hello four"), "user:hello five"]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("refuses a member removed from the tenant at once, though their chat was just used", async () => {
+    const carol = await t.createUser(owner, "carol@chat.example.com");
+    await t.addMember(owner, tenant.id, "carol@chat.example.com", "member");
+    const chat = await newChat(general.id, carol);
+    const send = () =>
+      t.app.inject({
+        method: "POST",
+        url: `/api/v1/chats/${chat.id}/messages`,
+        headers: carol,
+        payload: { content: "hello again" },
+      });
+    expect((await send()).statusCode).toBe(200);
+    const removed = await t.app.inject({
+      method: "DELETE",
+      url: `/api/v1/tenants/${tenant.id}/members/${carol.id}`,
+      headers: owner,
+    });
+    expect(removed.statusCode).toBe(204);
+    const refused = await send();
+    expect(refused.statusCode).toBe(404);
+    expect(refused.json().error.code).toBe("tenant.not_found");
+  });
+
   it("streams over Server-Sent Events in order", async () => {
     const chat = await newChat();
     const res = await fetch(`http://${host}/api/v1/chats/${chat.id}/messages`, {

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -18,6 +18,21 @@ import * as schema from "./schema";
 export type Schema = typeof schema;
 /** The one query-builder type repositories use, for PGlite and PostgreSQL alike (and their transactions). */
 export type DB = PgDatabase<PgQueryResultHKT, Schema>;
+
+/** The rows of a raw `tx.execute` (node-postgres answers a result object, PGlite's driver an array). */
+export function rowsOf<T>(result: unknown): T[] {
+  return ("rows" in (result as object) ? (result as { rows: T[] }).rows : (result as T[])) ?? [];
+}
+
+/**
+ * The items as a derived table `v` with the given column list, for joining a batch against a
+ * table. Its LIMIT (the item count, a parameter: the statement text stays the same) tells the
+ * planner how few rows come: `jsonb_to_recordset` alone is always estimated at 100 rows, which
+ * makes an UPDATE … FROM it scan a large table whole (and hash it) instead of probing its index.
+ */
+export function jsonRows(items: unknown[], columns: SQL): SQL {
+  return sql`(select * from jsonb_to_recordset(${JSON.stringify(items)}::jsonb) as v(${columns}) limit ${items.length}::integer) as v`;
+}
 
 /** Who a transaction runs for: row-level security reads these settings. */
 export interface Scope {

@@ -1,5 +1,5 @@
 import { and, count, desc, eq, getTableColumns, ilike, inArray, lt, or, sql } from "drizzle-orm";
-import type { DB } from "../../infra/db/database";
+import { type DB, jsonRows, rowsOf } from "../../infra/db/database";
 import {
   assistants,
   chats,
@@ -11,6 +11,7 @@ import {
   tenants,
   users,
 } from "../../infra/db/schema";
+import type { ChatFacts } from "./chat-state-cache";
 
 export type ChatRow = typeof chats.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
@@ -45,6 +46,51 @@ const chatWithAssistant = {
 };
 export type ChatView = { [K in keyof typeof chatWithAssistant]: (typeof chatWithAssistant)[K]["_"]["data"] };
 
+/** One send of a batch: the question for a chat, and the history version the caller holds. */
+export interface SendInput {
+  chatId: string;
+  userId: string;
+  /** Instance admins may use any tenant's chats they own. */
+  admin: boolean;
+  /** The chat's `updated_at` the caller's cached history matches (null: none cached). */
+  known: string | null;
+  content: string;
+  /** The title an untitled chat gets. */
+  title: string;
+}
+/** What a send found and wrote. */
+export interface SendOutcome {
+  /** False: the asker may not use the chat's tenant; nothing was written. */
+  allowed: boolean;
+  chat: ChatView & { tenantName: string };
+  /** The chat's `updated_at` after the send, exactly. */
+  version: string;
+  /** The question and the empty answer, in that order (none when not allowed). */
+  messages: MessageRow[];
+  /** The last messages before them, oldest first; unset when the caller's `known` version was current. */
+  history?: HistoryRow[];
+}
+type SendRow = {
+  part: "chat" | "message" | "history";
+  chat_id: string;
+  id: string | null;
+  role: string | null;
+  content: string | null;
+  status: string | null;
+  seq: number | string | null;
+  created_at: Date | string | null;
+  updated_at: Date | string | null;
+  version: string | null;
+  tenant_id: string | null;
+  user_id: string | null;
+  assistant_id: string | null;
+  title: string | null;
+  tenant_name: string | null;
+  assistant_name: string | null;
+  assistant_kind: string | null;
+  allowed: boolean | null;
+};
+
 /** Chats, messages, marks and reviews. Callers run inside a transaction scoped to the tenant. */
 export function createChatsRepository(db: DB) {
   return {
@@ -64,19 +110,130 @@ export function createChatsRepository(db: DB) {
         .where(eq(chats.id, id));
       return row;
     },
-    /**
-     * Several chats at once (a batch of sends), each with its tenant's name and its OWNER's role in
-     * that tenant (null: not a member); callers check that the owner is the one asking.
-     */
-    async findChatsWithOwnerRole(ids: string[], tx: DB = db) {
+    /** What never changes about several chats (tenant, owner, assistant): one query, any tenant the scope sees. */
+    async findChatFacts(ids: string[], tx: DB = db): Promise<ChatFacts[]> {
       if (ids.length === 0) return [];
-      return tx
-        .select({ ...chatWithAssistant, tenantName: tenants.name, memberRole: memberships.role })
-        .from(chats)
-        .innerJoin(assistants, eq(assistants.id, chats.assistantId))
-        .innerJoin(tenants, eq(tenants.id, chats.tenantId))
-        .leftJoin(memberships, and(eq(memberships.tenantId, chats.tenantId), eq(memberships.userId, chats.userId)))
-        .where(inArray(chats.id, ids));
+      const rows = rowsOf<{ id: string; tenant_id: string; user_id: string; assistant_id: string }>(
+        await tx.execute(
+          sql`select id, tenant_id, user_id, assistant_id from chats where id = any(${`{${ids.join(",")}}`}::uuid[])`,
+        ),
+      );
+      return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id, userId: r.user_id, assistantId: r.assistant_id }));
+    },
+    /**
+     * A batch of sends in ONE statement (its text is the same for any batch, so its plan is kept):
+     * per chat, the access check (the chat exists, the asker owns it, and is a member of its tenant
+     * or an instance admin), the question and an empty `streaming` answer inserted (in that order),
+     * the chat marked as just used (an untitled one gets `title`), and its last `historyLimit`
+     * messages before them unless `known` is still the chat's version (`updated_at`). A chat that
+     * does not exist or is not the asker's has no outcome; one the asker may not use has
+     * `allowed: false` and nothing written.
+     */
+    async sendToChats(sends: SendInput[], historyLimit: number, tx: DB = db): Promise<Map<string, SendOutcome>> {
+      const input = sends.map((s, i) => ({
+        i,
+        chat_id: s.chatId,
+        user_id: s.userId,
+        admin: s.admin,
+        known: s.known,
+        content: s.content,
+        title: s.title,
+      }));
+      const rows = rowsOf<SendRow>(
+        await tx.execute(sql`
+          with x as (
+            select v.i, v.chat_id, v.content, v.title as new_title, v.known, c.tenant_id, c.user_id, c.assistant_id,
+                   c.title, c.created_at, c.updated_at, c.updated_at::text as version, t.name as tenant_name,
+                   a.name as assistant_name, a.kind as assistant_kind, (v.admin or m.role is not null) as allowed
+              from ${jsonRows(input, sql`i integer, chat_id uuid, user_id uuid, admin boolean, known text, content text, title text`)}
+              join chats c on c.id = v.chat_id and c.user_id = v.user_id
+              join tenants t on t.id = c.tenant_id
+              join assistants a on a.id = c.assistant_id
+              left join memberships m on m.tenant_id = c.tenant_id and m.user_id = c.user_id
+          ),
+          touched as (
+            update chats set title = case when chats.title = '' then x.new_title else chats.title end, updated_at = now()
+              from x
+             where chats.id = x.chat_id and x.allowed
+            returning chats.id, chats.title, chats.updated_at, chats.updated_at::text as version
+          ),
+          inserted as (
+            insert into messages (chat_id, tenant_id, role, content, status)
+            select x.chat_id, x.tenant_id, r.role, case when r.ord = 1 then x.content else '' end,
+                   case when r.ord = 1 then 'done' else 'streaming' end
+              from x cross join (values (1, 'user'), (2, 'assistant')) as r(ord, role)
+             where x.allowed
+             order by x.i, r.ord
+            returning id, chat_id, role, content, status, seq, created_at, updated_at
+          )
+          select 'chat' as part, x.chat_id, null::uuid as id, null::text as role, null::text as content,
+                 null::text as status, null::bigint as seq, x.created_at, coalesce(t.updated_at, x.updated_at) as updated_at,
+                 coalesce(t.version, x.version) as version, x.tenant_id, x.user_id, x.assistant_id,
+                 coalesce(t.title, x.title) as title, x.tenant_name, x.assistant_name, x.assistant_kind, x.allowed
+            from x left join touched t on t.id = x.chat_id
+          union all
+          select 'message', m.chat_id, m.id, m.role, m.content, m.status, m.seq, m.created_at, m.updated_at,
+                 null, null, null, null, null, null, null, null, null
+            from inserted m
+          union all
+          select 'history', x.chat_id, h.id, h.role, h.content, h.status, h.seq, null, null,
+                 null, null, null, null, null, null, null, null, null
+            from x cross join lateral (
+                   select m.id, m.role, m.content, m.status, m.seq from messages m
+                    where m.chat_id = x.chat_id order by m.seq desc limit ${historyLimit}::integer) h
+           where x.allowed and x.known is distinct from x.version
+           order by 1, 7`),
+      );
+      const out = new Map<string, SendOutcome>();
+      for (const r of rows) {
+        if (r.part !== "chat") continue;
+        out.set(r.chat_id, {
+          allowed: Boolean(r.allowed),
+          version: String(r.version),
+          chat: {
+            id: r.chat_id,
+            tenantId: String(r.tenant_id),
+            userId: String(r.user_id),
+            assistantId: String(r.assistant_id),
+            assistantName: String(r.assistant_name),
+            assistantKind: r.assistant_kind as ChatView["assistantKind"],
+            title: String(r.title),
+            createdAt: new Date(r.created_at as Date),
+            updatedAt: new Date(r.updated_at as Date),
+            tenantName: String(r.tenant_name),
+          },
+          messages: [],
+        });
+      }
+      for (const r of rows) {
+        const outcome = out.get(r.chat_id);
+        if (!outcome || r.part === "chat") continue;
+        const row = { id: String(r.id), role: r.role as MessageRow["role"], content: String(r.content) };
+        const status = r.status as MessageRow["status"];
+        if (r.part === "history") {
+          outcome.history ??= [];
+          outcome.history.push({ ...row, status });
+        } else {
+          outcome.messages.push({
+            ...row,
+            status,
+            chatId: r.chat_id,
+            tenantId: outcome.chat.tenantId,
+            model: null,
+            providerKind: null,
+            promptVersions: null,
+            usage: null,
+            latencyMs: null,
+            firstTokenMs: null,
+            errorCode: null,
+            sources: null,
+            seq: Number(r.seq),
+            createdAt: new Date(r.created_at as Date),
+            updatedAt: new Date(r.updated_at as Date),
+          });
+        }
+      }
+      return out;
     },
     async findChat(id: string, tx: DB = db): Promise<ChatView | undefined> {
       const [row] = await tx
@@ -112,29 +269,6 @@ export function createChatsRepository(db: DB) {
     async renameChat(id: string, title: string, tx: DB = db) {
       await tx.update(chats).set({ title, updatedAt: new Date() }).where(eq(chats.id, id));
     },
-    /**
-     * Inserts the messages of a batch of sends and marks their chats as just used (giving untitled
-     * ones a title) in ONE statement (the chats' UPDATE is a data-modifying CTE).
-     */
-    async insertMessagesTouchingChats(
-      values: NewMessage[],
-      touches: { id: string; title: string }[],
-      tx: DB = db,
-    ): Promise<MessageRow[]> {
-      const touched = tx.$with("touched").as(
-        tx
-          .update(chats)
-          .set({
-            updatedAt: new Date(),
-            title: sql`case when ${chats.title} = '' then v.title else ${chats.title} end`,
-          })
-          .from(sql`jsonb_to_recordset(${JSON.stringify(touches)}::jsonb) as v(id uuid, title text)`)
-          .where(eq(chats.id, sql`v.id`))
-          .returning({ id: chats.id }),
-      );
-      const inserted = tx.$with("inserted").as(tx.insert(messages).values(values).returning(getTableColumns(messages)));
-      return tx.with(touched, inserted).select().from(inserted).orderBy(inserted.seq);
-    },
     async touchChat(id: string, tx: DB = db) {
       await tx.update(chats).set({ updatedAt: new Date() }).where(eq(chats.id, id));
     },
@@ -160,21 +294,19 @@ export function createChatsRepository(db: DB) {
       tx: DB = db,
     ): Promise<MessageRow[]> {
       if (finals.length === 0) return [];
-      const values = JSON.stringify(
-        finals.map((f) => ({
-          id: f.id,
-          content: f.content,
-          status: f.status,
-          model: f.model,
-          provider_kind: f.providerKind,
-          prompt_versions: f.promptVersions,
-          usage: f.usage,
-          latency_ms: f.latencyMs,
-          first_token_ms: f.firstTokenMs,
-          error_code: f.errorCode,
-          sources: f.sources,
-        })),
-      );
+      const values = finals.map((f) => ({
+        id: f.id,
+        content: f.content,
+        status: f.status,
+        model: f.model,
+        provider_kind: f.providerKind,
+        prompt_versions: f.promptVersions,
+        usage: f.usage,
+        latency_ms: f.latencyMs,
+        first_token_ms: f.firstTokenMs,
+        error_code: f.errorCode,
+        sources: f.sources,
+      }));
       const updated = tx.$with("updated").as(
         tx
           .update(messages)
@@ -192,9 +324,11 @@ export function createChatsRepository(db: DB) {
             updatedAt: new Date(),
           })
           .from(
-            sql`jsonb_to_recordset(${values}::jsonb) as v(id uuid, content text, status text, model text,
-              provider_kind text, prompt_versions jsonb, usage jsonb, latency_ms integer, first_token_ms integer,
-              error_code text, sources jsonb)`,
+            jsonRows(
+              values,
+              sql`id uuid, content text, status text, model text, provider_kind text, prompt_versions jsonb,
+                usage jsonb, latency_ms integer, first_token_ms integer, error_code text, sources jsonb`,
+            ),
           )
           .where(eq(messages.id, sql`v.id`))
           .returning(getTableColumns(messages)),
@@ -215,7 +349,7 @@ export function createChatsRepository(db: DB) {
       await tx
         .update(messages)
         .set({ content: sql`coalesce(v.content, ${messages.content})`, updatedAt: new Date() })
-        .from(sql`jsonb_to_recordset(${JSON.stringify(items)}::jsonb) as v(id uuid, content text)`)
+        .from(jsonRows(items, sql`id uuid, content text`))
         .where(and(eq(messages.id, sql`v.id`), eq(messages.status, "streaming")));
     },
     /** A page of messages, oldest first; `before` pages back from a message (by insertion order). */
@@ -230,33 +364,6 @@ export function createChatsRepository(db: DB) {
         .orderBy(desc(messages.seq))
         .limit(opts.limit + 1);
       return { rows: rows.slice(0, opts.limit).reverse(), hasMore: rows.length > opts.limit };
-    },
-    /** History for several chats at once: per chat its last `limit` messages, oldest first. */
-    async recentHistories(chatIds: string[], limit: number, tx: DB = db): Promise<Map<string, HistoryRow[]>> {
-      const out = new Map<string, HistoryRow[]>(chatIds.map((id) => [id, []]));
-      if (chatIds.length === 0) return out;
-      // Per chat, the newest `limit` messages by the (chat_id, seq) index, not the whole chat.
-      const last = tx
-        .select({
-          id: messages.id,
-          role: messages.role,
-          content: messages.content,
-          status: messages.status,
-          seq: messages.seq,
-        })
-        .from(messages)
-        .where(eq(messages.chatId, chats.id))
-        .orderBy(desc(messages.seq))
-        .limit(limit)
-        .as("last");
-      const rows = await tx
-        .select({ chatId: chats.id, id: last.id, role: last.role, content: last.content, status: last.status })
-        .from(chats)
-        .crossJoinLateral(last)
-        .where(inArray(chats.id, chatIds))
-        .orderBy(last.seq);
-      for (const { chatId, ...row } of rows) out.get(chatId)?.push(row);
-      return out;
     },
     /** Fails answers whose generation stopped reporting (a crashed process); returns how many. */
     async failStaleStreaming(olderThan: Date, tx: DB = db): Promise<MessageRow[]> {

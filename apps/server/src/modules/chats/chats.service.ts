@@ -10,6 +10,7 @@ import { isInstanceAdmin, type RequireTenantRole } from "../tenants/tenant-acces
 import type { TenantsRepository } from "../tenants/tenants.repository";
 import { createAnswerPipeline, newOutcome, recordOf } from "./answer-pipeline";
 import type { ModelResolver, Retriever } from "./chat-ports";
+import { type ChatFacts, createChatStateCache } from "./chat-state-cache";
 import type { ChatsRepository, ChatView, FinalPatch, HistoryRow, MessageRow } from "./chats.repository";
 import type { Generation, GenerationHub } from "./generation-hub";
 import { presentMessage } from "./messages.presenter";
@@ -91,6 +92,7 @@ function presentChat(row: ChatView): Chat {
 }
 
 const chatNotFound = () => notFound("chat.not_found", "No such chat.");
+const notAMember = () => notFound("tenant.not_found", "No such tenant, or you are not a member of it.");
 const messageNotFound = () => notFound("message.not_found", "No such message.");
 
 /** Chats and messages: send, stream, stop, regenerate, marks and reviews. */
@@ -105,15 +107,14 @@ export function createChatsService(deps: ChatsServiceDeps) {
   const now = deps.now ?? (() => performance.now());
   const flushMs = deps.flushMs ?? 1000;
   const heartbeatMs = deps.heartbeatMs ?? 30_000;
+  const chatState = createChatStateCache({ historyLimit: HISTORY_LIMIT });
 
   /** The chat if the actor owns it and may use its tenant; else the "not found" the actor sees. */
   function checkOwned(actor: Actor, row: (OwnedChat & { memberRole: string | null }) | undefined): OwnedChat {
     if (!row || row.userId !== actor.userId || (actor.apiKeyTenantId && actor.apiKeyTenantId !== row.tenantId)) {
       throw chatNotFound();
     }
-    if (!isInstanceAdmin(actor) && !row.memberRole) {
-      throw notFound("tenant.not_found", "No such tenant, or you are not a member of it.");
-    }
+    if (!isInstanceAdmin(actor) && !row.memberRole) throw notAMember();
     const { memberRole: _role, ...chat } = row;
     return chat;
   }
@@ -296,6 +297,8 @@ export function createChatsService(deps: ChatsServiceDeps) {
         hub.end(assistantRow.id, endEvent);
         throw err;
       });
+    // Before the hub lets the chat take its next send.
+    if (row) chatState.updateMessage(p.chat.id, row);
     hub.end(assistantRow.id, { ...endEvent, final: row });
     if (!row) throw messageNotFound();
     return row;
@@ -313,6 +316,8 @@ export function createChatsService(deps: ChatsServiceDeps) {
     userRow: MessageRow | undefined;
     assistantRow: MessageRow;
     priorRows: HistoryRow[];
+    /** The chat's version after the send (regenerate: unset). */
+    version?: string;
   }
   interface SendRequest {
     actor: Actor;
@@ -322,82 +327,97 @@ export function createChatsService(deps: ChatsServiceDeps) {
 
   /**
    * Sends, group-committed: sends that arrive while one batch is being written are written together
-   * in the next transaction: one access-check query for the batch (seeing every tenant), then per
-   * tenant (scoped to it): one history query and ONE statement inserting every question and empty
-   * answer (carrying the chats' UPDATE). A send is answered only after its batch committed. A send refused by its
-   * own checks (not found, busy, assistant disabled) fails alone; if the batch fails as a whole,
-   * every send in it is retried alone.
+   * in the next transaction, per tenant ONE statement (`sendToChats`: the access check, the question
+   * and the empty answer inserted, the chat touched, and its history unless this process holds it
+   * current). The transaction is scoped to the tenant from its start when this process knows the
+   * chats (`chatState`); chats it does not know are looked up first. A send is answered only after
+   * its batch committed. A send refused by its own checks (not found, busy, assistant disabled)
+   * fails alone; if the batch fails as a whole, every send in it is retried alone.
    */
   const sends = createGroupCommit<SendRequest, Prepared | AppError>({
     maxInFlight: deps.sendWritesInFlight ?? 1,
     write: async (items) => {
       const reserved: string[] = [];
+      const unknown = [...new Set(items.filter((i) => !chatState.facts(i.chatId)).map((i) => i.chatId))];
+      const firstTenant = unknown.length === 0 ? chatState.facts(items[0]?.chatId ?? "")?.tenantId : undefined;
       try {
-        return await database.scoped({ bypass: true }, async (tx) => {
+        const out = await database.scoped(firstTenant ? { tenantId: firstTenant } : { bypass: true }, async (tx) => {
           const out: (Prepared | AppError)[] = [];
-          const found = new Map(
-            (
-              await repo.findChatsWithOwnerRole(
-                items.map((i) => i.chatId),
-                tx,
-              )
-            ).map((r) => [r.id, r]),
-          );
-          const accepted: { index: number; item: SendRequest; chat: OwnedChat }[] = [];
+          for (const facts of await repo.findChatFacts(unknown, tx)) chatState.rememberFacts(facts);
+          const accepted: { index: number; item: SendRequest; facts: ChatFacts }[] = [];
           for (const [index, item] of items.entries()) {
             try {
-              const chat = checkOwned(item.actor, found.get(item.chatId));
-              // Checked after access, so a stranger's chat id answers "not found" whether busy or not.
-              if (hub.isChatBusy(chat.id) || starting.has(chat.id)) throw chatBusy();
-              starting.add(chat.id);
-              reserved.push(chat.id);
-              accepted.push({ index, item, chat });
+              const facts = chatState.facts(item.chatId);
+              const { actor } = item;
+              if (
+                !facts ||
+                facts.userId !== actor.userId ||
+                (actor.apiKeyTenantId && actor.apiKeyTenantId !== facts.tenantId)
+              )
+                throw chatNotFound();
+              // Checked after ownership, so a stranger's chat id answers "not found" whether busy or not.
+              if (hub.isChatBusy(facts.id) || starting.has(facts.id)) throw chatBusy();
+              starting.add(facts.id);
+              reserved.push(facts.id);
+              accepted.push({ index, item, facts });
             } catch (err) {
               out[index] = asAppError(err);
             }
           }
-          for (const [tenantId, group] of groupBy(accepted, (a) => a.chat.tenantId)) {
+          let scopedTo = firstTenant;
+          for (const [tenantId, group] of groupBy(accepted, (a) => a.facts.tenantId)) {
             // Row-level security for the writes: this tenant only (the policies key on the tenant).
-            await database.rescope(tx, { tenantId });
-            const ready: { index: number; item: SendRequest; chat: OwnedChat; resolved: ResolvedAssistant }[] = [];
+            if (tenantId !== scopedTo) await database.rescope(tx, { tenantId });
+            scopedTo = tenantId;
+            const ready: { index: number; item: SendRequest; facts: ChatFacts; resolved: ResolvedAssistant }[] = [];
             for (const g of group) {
               try {
-                ready.push({ ...g, resolved: await deps.resolveAssistant(tenantId, g.chat.assistantId, tx) });
+                ready.push({ ...g, resolved: await deps.resolveAssistant(tenantId, g.facts.assistantId, tx) });
               } catch (err) {
                 out[g.index] = asAppError(err);
-                starting.delete(g.chat.id);
+                starting.delete(g.facts.id);
               }
             }
             if (ready.length === 0) continue;
-            const histories = await repo.recentHistories(
-              ready.map((r) => r.chat.id),
+            const cached = ready.map((r) => chatState.history(r.facts.id));
+            const outcomes = await repo.sendToChats(
+              ready.map((r, k) => ({
+                chatId: r.facts.id,
+                userId: r.item.actor.userId,
+                admin: isInstanceAdmin(r.item.actor),
+                known: cached[k]?.version ?? null,
+                content: r.item.content,
+                title: titleFrom(r.item.content),
+              })),
               HISTORY_LIMIT,
               tx,
             );
-            const inserted = await repo.insertMessagesTouchingChats(
-              ready.flatMap((r) => [
-                { chatId: r.chat.id, tenantId, role: "user" as const, content: r.item.content },
-                { chatId: r.chat.id, tenantId, role: "assistant" as const, content: "", status: "streaming" as const },
-              ]),
-              ready.map((r) => ({ id: r.chat.id, title: titleFrom(r.item.content) })),
-              tx,
-            );
-            const rowOf = new Map(inserted.map((m) => [`${m.chatId}:${m.role}`, m]));
-            for (const r of ready) {
-              const userRow = rowOf.get(`${r.chat.id}:user`);
-              const assistantRow = rowOf.get(`${r.chat.id}:assistant`);
-              if (!userRow || !assistantRow) throw new Error("insert returned nothing");
+            for (const [k, r] of ready.entries()) {
+              const outcome = outcomes.get(r.facts.id);
+              const [userRow, assistantRow] = outcome?.messages ?? [];
+              if (!outcome?.allowed || !userRow || !assistantRow) {
+                out[r.index] = outcome ? notAMember() : chatNotFound();
+                starting.delete(r.facts.id);
+                continue;
+              }
               out[r.index] = {
-                chat: r.chat,
+                chat: outcome.chat,
                 resolved: r.resolved,
                 userRow,
                 assistantRow,
-                priorRows: histories.get(r.chat.id) ?? [],
+                priorRows: outcome.history ?? cached[k]?.rows ?? [],
+                version: outcome.version,
               };
             }
           }
           return out;
         });
+        // Committed: the next send to these chats needs no history read.
+        for (const p of out) {
+          if (p instanceof AppError || !p.userRow || !p.version) continue;
+          chatState.rememberHistory(p.chat, p.version, [...p.priorRows, p.userRow, p.assistantRow]);
+        }
+        return out;
       } catch (err) {
         for (const id of reserved) starting.delete(id);
         throw err;
@@ -467,6 +487,7 @@ export function createChatsService(deps: ChatsServiceDeps) {
     async remove(actor: Actor, chatId: string): Promise<void> {
       const chat = await ownChat(actor, chatId);
       await database.scoped({ tenantId: chat.tenantId }, (tx) => repo.deleteChat(chatId, tx));
+      chatState.forget(chatId);
     },
 
     async messages(actor: Actor, chatId: string, opts: { before?: string; limit: number }) {
@@ -509,6 +530,8 @@ export function createChatsService(deps: ChatsServiceDeps) {
       if (message.status === "streaming" && hub.get(message.id)) {
         throw conflict("message.busy", "This answer is still being written. Stop it first.");
       }
+      // The regenerated answer joins the history as a second answer: read it again next time.
+      chatState.forgetHistory(chat.id);
       const rows = await database.scoped({ tenantId: chat.tenantId }, (tx) =>
         repo.listMessages(chat.id, { before: message, limit: HISTORY_LIMIT }, tx),
       );

@@ -1,7 +1,6 @@
 import { and, count, desc, eq, ilike, inArray, type SQL, sql } from "drizzle-orm";
-import type { DB } from "../../infra/db/database";
+import { type DB, rowsOf } from "../../infra/db/database";
 import { chunks, documents, documentVersions, tenants } from "../../infra/db/schema";
-import { rowsOf } from "./retrieval.repository";
 
 export type DocumentRow = typeof documents.$inferSelect;
 export type NewDocument = typeof documents.$inferInsert;

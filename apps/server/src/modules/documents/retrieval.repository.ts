@@ -1,5 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
-import type { DB } from "../../infra/db/database";
+import { type DB, rowsOf } from "../../infra/db/database";
 import { BM25, KEYWORD_CANDIDATE_BUDGET, planKeywordQuery } from "./bm25";
 
 export interface CandidateFilter {
@@ -34,11 +34,6 @@ type Row = {
 };
 
 type TermRow = { lexeme: string; df: number | string; n: number | string; total: number | string };
-
-/** The rows of a raw `tx.execute` (node-postgres answers a result object, PGlite's driver an array). */
-export function rowsOf<T = Row>(result: unknown): T[] {
-  return ("rows" in (result as object) ? (result as { rows: T[] }).rows : (result as T[])) ?? [];
-}
 
 const toCandidate = (r: Row): Candidate => ({
   chunkId: r.chunk_id,
