@@ -169,6 +169,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     audit: repos.audit,
     secrets,
     createLocalProvider,
+    onChanged: () => models.invalidate(),
     env: envProvider
       ? {
           kind:
@@ -189,6 +190,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     secrets,
     envProvider,
     createLocalProvider,
+    cacheMs: config.ASSISTANT_CACHE_SECONDS * 1000,
     gateway: {
       timeouts: { firstTokenMs: config.LLM_FIRST_TOKEN_TIMEOUT_MS, totalMs: config.LLM_TOTAL_TIMEOUT_MS },
       retry: { attempts: config.LLM_RETRY_ATTEMPTS, baseDelayMs: 500 },

@@ -107,7 +107,7 @@ export const ConfigSchema = z.object({
     .min(0)
     .default(5)
     .describe(
-      "How long a process reuses a resolved assistant (enablement, pipeline, active prompts) before reading it again; changes made through this process apply at once, changes made through another API process within this time (0: read on every message)",
+      "How long a process reuses a resolved assistant (enablement, pipeline, active prompts) and the model providers before reading them again; changes made through this process apply at once, changes made through another API process within this time (0: read on every message)",
     ),
   UPLOAD_MAX_BYTES: z.coerce
     .number()

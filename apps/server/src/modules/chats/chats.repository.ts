@@ -6,7 +6,7 @@ import {
   marks,
   memberships,
   messages,
-  requestRecords,
+  type requestRecords,
   reviews,
   tenants,
   users,
@@ -286,15 +286,16 @@ export function createChatsRepository(db: DB) {
     },
     /**
      * Stores the final state of several answers and their request records in ONE statement (the
-     * records' INSERT is a data-modifying CTE); returns the updated rows (in no particular order).
+     * records' INSERT is a data-modifying CTE; the statement text is the same for any batch);
+     * returns each stored answer's new `updated_at` (answers no longer there are missing).
      */
     async finishAnswers(
       finals: FinalPatch[],
       records: (typeof requestRecords.$inferInsert)[],
       tx: DB = db,
-    ): Promise<MessageRow[]> {
-      if (finals.length === 0) return [];
-      const values = finals.map((f) => ({
+    ): Promise<Map<string, Date>> {
+      if (finals.length === 0) return new Map();
+      const answers = finals.map((f) => ({
         id: f.id,
         content: f.content,
         status: f.status,
@@ -307,37 +308,62 @@ export function createChatsRepository(db: DB) {
         error_code: f.errorCode,
         sources: f.sources,
       }));
-      const updated = tx.$with("updated").as(
-        tx
-          .update(messages)
-          .set({
-            content: sql`v.content`,
-            status: sql`v.status`,
-            model: sql`v.model`,
-            providerKind: sql`v.provider_kind`,
-            promptVersions: sql`v.prompt_versions`,
-            usage: sql`v.usage`,
-            latencyMs: sql`v.latency_ms`,
-            firstTokenMs: sql`v.first_token_ms`,
-            errorCode: sql`v.error_code`,
-            sources: sql`v.sources`,
-            updatedAt: new Date(),
-          })
-          .from(
-            jsonRows(
-              values,
-              sql`id uuid, content text, status text, model text, provider_kind text, prompt_versions jsonb,
-                usage jsonb, latency_ms integer, first_token_ms integer, error_code text, sources jsonb`,
-            ),
+      const recordRows = records.map((r) => ({
+        tenant_id: r.tenantId,
+        user_id: r.userId,
+        assistant_id: r.assistantId,
+        chat_id: r.chatId,
+        message_id: r.messageId,
+        kind: r.kind,
+        channel: r.channel,
+        model: r.model,
+        provider_kind: r.providerKind,
+        prompt_versions: r.promptVersions,
+        queue_ms: r.queueMs,
+        retrieval_ms: r.retrievalMs,
+        first_token_ms: r.firstTokenMs,
+        total_ms: r.totalMs,
+        input_tokens: r.inputTokens,
+        output_tokens: r.outputTokens,
+        cost_usd: r.costUsd,
+        status: r.status,
+        error_code: r.errorCode,
+      }));
+      const rows = rowsOf<{ id: string; updated_at: Date | string }>(
+        await tx.execute(sql`
+          with updated as (
+            update messages m
+               set content = v.content, status = v.status, model = v.model, provider_kind = v.provider_kind,
+                   prompt_versions = v.prompt_versions, usage = v.usage, latency_ms = v.latency_ms,
+                   first_token_ms = v.first_token_ms, error_code = v.error_code, sources = v.sources,
+                   updated_at = now()
+              from ${jsonRows(
+                answers,
+                sql`id uuid, content text, status text, model text, provider_kind text, prompt_versions jsonb,
+                  usage jsonb, latency_ms integer, first_token_ms integer, error_code text, sources jsonb`,
+              )}
+             where m.id = v.id
+            returning m.id, m.updated_at
+          ),
+          recorded as (
+            insert into request_records (tenant_id, user_id, assistant_id, chat_id, message_id, kind, channel, model,
+                   provider_kind, prompt_versions, queue_ms, retrieval_ms, first_token_ms, total_ms, input_tokens,
+                   output_tokens, cost_usd, status, error_code)
+            select v.tenant_id, v.user_id, v.assistant_id, v.chat_id, v.message_id, v.kind, v.channel, v.model,
+                   v.provider_kind, v.prompt_versions, v.queue_ms, v.retrieval_ms, v.first_token_ms, v.total_ms,
+                   coalesce(v.input_tokens, 0), coalesce(v.output_tokens, 0), coalesce(v.cost_usd, 0), v.status,
+                   v.error_code
+              from ${jsonRows(
+                recordRows,
+                sql`tenant_id uuid, user_id uuid, assistant_id uuid, chat_id uuid, message_id uuid, kind text,
+                  channel text, model text, provider_kind text, prompt_versions jsonb, queue_ms integer,
+                  retrieval_ms integer, first_token_ms integer, total_ms integer, input_tokens integer,
+                  output_tokens integer, cost_usd float8, status text, error_code text`,
+              )}
           )
-          .where(eq(messages.id, sql`v.id`))
-          .returning(getTableColumns(messages)),
+          select id, updated_at from updated`),
       );
-      if (records.length === 0) return tx.with(updated).select().from(updated);
-      const recorded = tx
-        .$with("recorded")
-        .as(tx.insert(requestRecords).values(records).returning({ id: requestRecords.id }));
-      return tx.with(updated, recorded).select().from(updated);
+      return new Map(rows.map((r) => [r.id, new Date(r.updated_at)]));
     },
     /**
      * Writes the text so far of several running answers (content null: only marks it alive), in

@@ -71,6 +71,8 @@ function asAppError(err: unknown): AppError {
 /** An answer's final state and its request record, written by the group commit. */
 interface FinalWrite {
   tenantId: string;
+  /** The answer's row as it was inserted. */
+  row: MessageRow;
   patch: FinalPatch;
   record: NewRequestRecord;
 }
@@ -156,16 +158,19 @@ export function createChatsService(deps: ChatsServiceDeps) {
   const finals = createGroupCommit<FinalWrite, MessageRow | undefined>({
     maxInFlight: deps.finalWritesInFlight ?? 1,
     write: async (items) => {
-      const stored = new Map<string, MessageRow>();
+      const stored = new Map<string, Date>();
       await inTenantGroups(items, async (tx, group) => {
-        const rows = await repo.finishAnswers(
+        const updated = await repo.finishAnswers(
           group.map((g) => g.patch),
           group.map((g) => g.record),
           tx,
         );
-        for (const row of rows) stored.set(row.id, row);
+        for (const [id, at] of updated) stored.set(id, at);
       });
-      return items.map((i) => stored.get(i.patch.id));
+      return items.map((i) => {
+        const updatedAt = stored.get(i.patch.id);
+        return updatedAt ? { ...i.row, ...i.patch, updatedAt } : undefined;
+      });
     },
   });
 
@@ -271,6 +276,7 @@ export function createChatsService(deps: ChatsServiceDeps) {
     const row = await finals
       .write({
         tenantId: p.chat.tenantId,
+        row: assistantRow,
         patch: {
           id: assistantRow.id,
           content: text,

@@ -6,6 +6,7 @@ import type { LlmProvider } from "../../infra/llm/llm.types";
 import { createOpenAiCompatibleProvider } from "../../infra/llm/openai-compatible.provider";
 import type { PriceTable } from "../../infra/llm/pricing";
 import type { SecretBox } from "../../infra/secrets";
+import { createTtlCache } from "../../lib/ttl-cache";
 import type { AnswerModel, ModelResolver } from "../chats/chat-ports";
 import type { ProviderRow, ProvidersRepository } from "./providers.repository";
 
@@ -24,6 +25,12 @@ export interface ModelResolverDeps {
   gateway: Pick<LlmGatewayOptions, "timeouts" | "retry" | "sleep">;
   /** Builds a local GGUF provider (loaded lazily: node-llama-cpp is heavy and optional). */
   createLocalProvider?: (id: string, modelPath: string) => LlmProvider;
+  /**
+   * How long the provider rows read for an answer are reused (ms; 0: read for every answer). This
+   * process forgets them at once when its providers service changes one (`invalidate`); other API
+   * processes see a change within this time.
+   */
+  cacheMs?: number;
 }
 
 /** Turns a stored provider row into a live provider (decrypting its key). */
@@ -71,9 +78,14 @@ function pricesOf(row: ProviderRow): PriceTable {
  * (the environment's provider, else the first enabled provider configured in the UI), else the
  * built-in extractive answerer. Every model is wrapped in the gateway (timeouts, retries, cost).
  */
-export function createModelResolver(deps: ModelResolverDeps): ModelResolver {
+export function createModelResolver(deps: ModelResolverDeps): ModelResolver & { invalidate(): void } {
   const extractive = createExtractiveProvider({ id: "builtin" });
   const cache = new Map<string, { stamp: number; provider: LlmProvider }>();
+  const rowsCache = createTtlCache<(ProviderRow | undefined)[]>({ ttlMs: deps.cacheMs ?? 5000 });
+  const readRows = (providerId: string | null) =>
+    deps.database.scoped({ bypass: true }, async (tx) =>
+      providerId ? [await deps.providers.findById(providerId, tx)] : deps.providers.list(tx),
+    );
 
   const live = (row: ProviderRow): LlmProvider => {
     const hit = cache.get(row.id);
@@ -105,15 +117,21 @@ export function createModelResolver(deps: ModelResolverDeps): ModelResolver {
       if (!assistant.providerId && deps.envProvider) {
         return wrap(deps.envProvider.provider, assistant.model || deps.envProvider.model);
       }
-      const rows = await deps.database.scoped({ bypass: true }, async (tx) =>
-        assistant.providerId ? [await deps.providers.findById(assistant.providerId, tx)] : deps.providers.list(tx),
-      );
+      const providerId = assistant.providerId ?? null;
+      const rows =
+        deps.cacheMs === 0
+          ? await readRows(providerId)
+          : await rowsCache.get(providerId ?? "", () => readRows(providerId));
       const own = assistant.providerId ? rows[0] : undefined;
       if (own?.isEnabled) return wrap(live(own), assistant.model || own.models[0]?.id || "", pricesOf(own));
       if (deps.envProvider) return wrap(deps.envProvider.provider, assistant.model || deps.envProvider.model);
       const first = assistant.providerId ? undefined : rows.find((r) => r?.isEnabled);
       if (first) return wrap(live(first), assistant.model || first.models[0]?.id || "", pricesOf(first));
       return wrap(extractive, "extractive");
+    },
+    /** Forgets the provider rows read (a provider was added, changed or removed). */
+    invalidate() {
+      rowsCache.invalidate();
     },
   };
 }

@@ -18,6 +18,8 @@ export interface ProvidersServiceDeps {
   /** The environment's provider, shown read-only. */
   env?: { kind: "openai" | "anthropic" | "local-gguf"; baseUrl: string | null; model: string; hasApiKey: boolean };
   createLocalProvider?: ModelResolverDeps["createLocalProvider"];
+  /** Called after a provider was added, changed or removed (the model resolver forgets its rows). */
+  onChanged?: () => void;
 }
 
 const SYSTEM = { bypass: true } as const;
@@ -90,7 +92,7 @@ export function createProvidersService(deps: ProvidersServiceDeps) {
       input: Input & { name: string; kind: "openai" | "anthropic" | "local-gguf" },
     ): Promise<Provider> {
       requireInstanceAdmin(actor);
-      return database.scoped(SYSTEM, async (tx) => {
+      const created = await database.scoped(SYSTEM, async (tx) => {
         const row = await repo.create(toRow(input) as NewProvider, tx);
         await deps.audit.record(
           {
@@ -104,11 +106,13 @@ export function createProvidersService(deps: ProvidersServiceDeps) {
         );
         return present(row);
       });
+      deps.onChanged?.();
+      return created;
     },
 
     async update(actor: Actor, id: string, input: Input): Promise<Provider> {
       requireInstanceAdmin(actor);
-      return database.scoped(SYSTEM, async (tx) => {
+      const updated = await database.scoped(SYSTEM, async (tx) => {
         const row = await repo.update(id, toRow(input), tx);
         if (!row) throw providerNotFound();
         await deps.audit.record(
@@ -117,6 +121,8 @@ export function createProvidersService(deps: ProvidersServiceDeps) {
         );
         return present(row);
       });
+      deps.onChanged?.();
+      return updated;
     },
 
     async remove(actor: Actor, id: string): Promise<void> {
@@ -128,6 +134,7 @@ export function createProvidersService(deps: ProvidersServiceDeps) {
           tx,
         );
       });
+      deps.onChanged?.();
     },
 
     /** Checks a provider answers: lists its models where it can. */
