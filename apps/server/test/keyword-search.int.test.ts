@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fakeEmbedder } from "../src/infra/embeddings";
+import { BM25, idf } from "../src/modules/documents/bm25";
 import { backends } from "./backends";
 import { multipart, upload, waitForDocument } from "./documents-fixtures";
 import { startTestApp, type TestApp } from "./harness";
@@ -324,6 +325,80 @@ describe.each(backends)("keyword search (BM25) on $name", (backend) => {
       expect(list.map((c) => c.chunkId)).not.toContain("pending-ferry");
       expect(list.every((c) => c.documentId === doc.id && c.documentTitle.length > 0)).toBe(true);
     }
+  });
+
+  it("takes the candidates with the best rough score and ranks them by exact BM25, as computed here", async () => {
+    const tenant = await t.createTenant(owner, "Scoring");
+    // "zeppelin" in one chunk, "airship" in three, "harbour" in six: one rare word outweighs two
+    // common ones, so counting the words held would pick other candidates than their idf does.
+    const texts = [
+      "A zeppelin over the bay.",
+      "An airship over the harbour.",
+      "An airship left the harbour at dawn.",
+      "An airship above the harbour wall.",
+      "The harbour at dusk.",
+      "The harbour in the rain.",
+      "The harbour is quiet.",
+      "Nothing about flying here.",
+    ];
+    for (const [i, text] of texts.entries()) await ready(tenant.id, `s${i}.md`, `# Note ${i}\n\n${text}`);
+    const { database, repos } = t.container;
+    const query = "zeppelin airship harbour";
+    const limit = 2;
+    await database.scoped({ tenantId: tenant.id }, async (tx) => {
+      const found = await repos.retrieval.keywordCandidates(
+        { query, tsConfig: "english" },
+        { tenantId: tenant.id },
+        limit,
+        tx,
+      );
+      // The reference: statistics and term frequencies read back, BM25 computed in JavaScript.
+      const [stats] = rows<{ n: number; total: string }>(
+        await tx.execute(sql`select chunk_count as n, term_count as total from keyword_stats`),
+      );
+      const df = new Map(
+        rows<{ lexeme: string; n: number }>(
+          await tx.execute(sql`select lexeme, chunk_count as n from keyword_terms`),
+        ).map((r) => [r.lexeme, r.n]),
+      );
+      const lexemes = rows<{ lexeme: string }>(
+        await tx.execute(
+          sql`select distinct lexeme from unnest(tsvector_to_array(to_tsvector('english', ${query}))) as lexeme`,
+        ),
+      ).map((r) => r.lexeme);
+      const chunks = rows<{ chunk_id: string; term_count: number; tf: Record<string, number> }>(
+        await tx.execute(sql`
+          select c.chunk_id, c.term_count,
+                 (select json_object_agg(lexeme, coalesce(cardinality(positions), 1)) from unnest(c.tsv)) as tf
+            from chunks c join documents d on d.active_version_id = c.version_id`),
+      );
+      const n = Number(stats?.n);
+      const avg = Number(stats?.total) / n;
+      const { k1, b } = BM25;
+      const weighed = chunks.map((c) => {
+        const norm = k1 * (1 - b + (b * c.term_count) / avg);
+        const held = lexemes.filter((l) => c.tf[l] !== undefined);
+        return {
+          chunkId: c.chunk_id,
+          rough: held.reduce((s, l) => s + idf(df.get(l) ?? 0, n), 0) / (1 + norm),
+          score: held.reduce((s, l) => {
+            const tf = c.tf[l] as number;
+            return s + (idf(df.get(l) ?? 0, n) * tf * (k1 + 1)) / (tf + norm);
+          }, 0),
+        };
+      });
+      const expected = weighed
+        .filter((c) => c.rough > 0)
+        .sort((x, y) => y.rough - x.rough)
+        .slice(0, limit)
+        .sort((x, y) => y.score - x.score);
+      // More chunks match than the limit: the rough score chooses which get the exact one.
+      expect(weighed.filter((c) => c.rough > 0).length).toBeGreaterThan(limit);
+      expect(found.map((c) => c.chunkId)).toEqual(expected.map((c) => c.chunkId));
+      found.forEach((c, i) => {
+        expect(c.score).toBeCloseTo(expected[i]?.score as number, 9);
+      });
+    });
   });
 
   it("the app role can refresh the search tables' planner statistics (PGlite has no autovacuum)", async () => {
