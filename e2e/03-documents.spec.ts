@@ -279,6 +279,11 @@ test.describe("documents: upload, progress, duplicate, search, cited answer, per
     await expect(results.first()).toContainText("north car park");
     await expect(page.getByTestId("document-search-summary")).toBeVisible();
     await screenshot(page, "32-documents-ready");
+    // The department's admin re-indexes its documents from here (in the background).
+    await page.getByTestId("documents-reindex").click();
+    await expect(
+      page.getByText(en.jobs.reindex.queuedTenant.replace("{{tenant}}", TENANT).replace("{{count}}", "1")),
+    ).toBeVisible();
   });
 
   test("the documents assistant answers with a citation that opens the PDF at its page", async () => {
@@ -351,6 +356,7 @@ test.describe("documents: upload, progress, duplicate, search, cited answer, per
       await expect(row).toHaveAttribute("data-status", "ready");
       await expect(memberPage.getByTestId("documents-dropzone")).toHaveCount(0);
       await expect(memberPage.getByTestId("documents-file-input")).toHaveCount(0);
+      await expect(memberPage.getByTestId("documents-reindex")).toHaveCount(0);
       // Reading only: opening the file, no editing, new versions or deleting.
       await expect(row.getByTestId("document-open")).toBeVisible();
       await expect(row.getByTestId("document-edit-open")).toHaveCount(0);

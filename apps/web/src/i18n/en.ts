@@ -271,6 +271,7 @@ export const en = {
   documents: {
     title: "Documents",
     description: "Files the documents assistant searches and cites in {{tenant}}.",
+    reindex: "Re-index documents",
     noTenant: {
       title: "You're not in a department yet",
       description: "Documents belong to a department. Ask an administrator to add you to yours.",

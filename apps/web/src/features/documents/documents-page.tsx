@@ -26,6 +26,7 @@ import { DocumentRow } from "./document-row";
 import { DocumentSearch } from "./document-search";
 import { EditDocumentDialog } from "./edit-document-dialog";
 import { NewVersionDialog } from "./new-version-dialog";
+import { ReindexButton } from "./reindex-button";
 import { UploadZone } from "./upload-zone";
 import { useLiveDocuments } from "./use-live-documents";
 
@@ -220,6 +221,16 @@ export function DocumentsPage() {
       <PageHeader
         title={t("documents.title")}
         description={t("documents.description", { tenant: active.tenantName })}
+        actions={
+          canManage ? (
+            <ReindexButton
+              tenantId={active.tenantId}
+              tenantName={active.tenantName}
+              label={t("documents.reindex")}
+              testId="documents-reindex"
+            />
+          ) : null
+        }
       />
       <div className="flex flex-col gap-6">
         {canManage ? <UploadZone tenantId={active.tenantId} /> : null}

@@ -12,7 +12,8 @@ import { useToast } from "../../components/ui/toast";
 import { describeError } from "../../i18n/errors";
 import { cn } from "../../lib/cn";
 import { formatCompactDateTime, formatDateTime, formatNumber } from "../../lib/format";
-import { type JobsOverview, useJobsOverview, useReindexDocuments, useRetryDocument } from "./api";
+import { type JobsOverview, useJobsOverview, useRetryDocument } from "./api";
+import { ReindexButton } from "./reindex-button";
 
 /** A count cell: zero fades, failures stand out. */
 function Count({ value, isAlarming }: { value: number; isAlarming?: boolean }) {
@@ -61,36 +62,6 @@ function QueuesCard({ queues }: { queues: JobsOverview["queues"] }) {
         </Table>
       )}
     </Card>
-  );
-}
-
-/** Re-indexes one department's documents (tenantId) or every department's; says how many were queued. */
-function ReindexButton({ tenantId, tenantName }: { tenantId?: string; tenantName?: string }) {
-  const { t } = useTranslation();
-  const toast = useToast();
-  const reindex = useReindexDocuments();
-  return (
-    <Button
-      variant="secondary"
-      size="sm"
-      icon={<RefreshIcon />}
-      isPending={reindex.isPending}
-      title={t("jobs.reindex.hint")}
-      data-testid={tenantId ? "jobs-tenant-reindex" : "jobs-reindex-all"}
-      onClick={() =>
-        reindex.mutate(tenantId, {
-          onSuccess: (result) =>
-            toast.success(
-              tenantName
-                ? t("jobs.reindex.queuedTenant", { count: result.documents, tenant: tenantName })
-                : t("jobs.reindex.queued", { count: result.documents }),
-            ),
-          onError: (error) => toast.error(describeError(error, t)),
-        })
-      }
-    >
-      {tenantId ? t("jobs.reindex.tenant") : t("jobs.reindex.all")}
-    </Button>
   );
 }
 
