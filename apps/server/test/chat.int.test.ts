@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { messages } from "../src/infra/db/schema";
 import type { FakeProvider } from "../src/infra/llm/fake.provider";
@@ -266,6 +266,51 @@ describe.each(backends)("chat on $name", (backend) => {
     ).json();
     const recorded = new Set(records.items.map((r: { messageId: string }) => r.messageId));
     for (const r of results) expect(recorded.has(r.json().assistantMessage.id)).toBe(true);
+  });
+
+  it("concurrent sends to several tenants' chats, new to this process or not, each land in their own tenant", async () => {
+    const second = await t.createTenant(owner, "Second Chat Dept");
+    await t.addMember(owner, second.id, "alice@chat.example.com", "member");
+    const chatIn = async (tenantId: string) => {
+      const res = await t.app.inject({
+        method: "POST",
+        url: "/api/v1/chats",
+        headers: alice,
+        payload: { tenantId, assistantId: general.id },
+      });
+      expect(res.statusCode).toBe(201);
+      return (res.json() as { id: string }).id;
+    };
+    const mine = await Promise.all([tenant.id, second.id, tenant.id, second.id].map(chatIn));
+    const strangers = (await newChat(general.id, owner)).id;
+    const send = (chatId: string, content: string) =>
+      t.app.inject({ method: "POST", url: `/api/v1/chats/${chatId}/messages`, headers: alice, payload: { content } });
+    // Twice: first with chats this process has not sent to, then with chats it knows.
+    for (const round of [1, 2]) {
+      const results = await Promise.all([
+        ...mine.map((id, i) => send(id, `round ${round} chat ${i}`)),
+        send(strangers, "not mine"),
+        send(crypto.randomUUID(), "nobody's"),
+      ]);
+      expect(results.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 404, 404]);
+      expect(results.slice(4).map((r) => r.json().error.code)).toEqual(["chat.not_found", "chat.not_found"]);
+    }
+    const stored = await t.container.database.scoped({ bypass: true }, async (tx) =>
+      tx
+        .select({ chatId: messages.chatId, tenantId: messages.tenantId, content: messages.content })
+        .from(messages)
+        .where(inArray(messages.chatId, [...mine, strangers])),
+    );
+    const tenantOf = [tenant.id, second.id, tenant.id, second.id];
+    for (const [i, id] of mine.entries()) {
+      const rows = stored.filter((m) => m.chatId === id);
+      expect(rows).toHaveLength(4);
+      expect(rows.every((m) => m.tenantId === tenantOf[i])).toBe(true);
+    }
+    expect(stored.filter((m) => m.chatId === strangers)).toHaveLength(0);
+    // The second round's answers had the first round as history.
+    const last = fake.calls.filter((c) => c.messages.at(-1)?.content === "round 2 chat 1").at(-1);
+    expect(last?.messages.slice(1).map((m) => m.content)).toEqual(["round 1 chat 1", "Hello there", "round 2 chat 1"]);
   });
 
   it("refuses a second question while the chat's answer is being written, and takes it once stopped", async () => {
