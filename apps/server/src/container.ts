@@ -249,6 +249,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     requireTenantRole,
     maxUploadBytes: config.UPLOAD_MAX_BYTES,
     englishOnlyEmbeddings: !overrides.embedder && !config.EMBEDDINGS_BASE_URL,
+    embeddingSpace: embeddingSpace(embedder),
     reranker:
       overrides.reranker ??
       (config.RERANK_URL

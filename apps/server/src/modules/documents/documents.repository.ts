@@ -227,6 +227,17 @@ export function createDocumentsRepository(db: DB) {
         .where(sql`${documentVersions.embeddingSpace} is distinct from ${space}`)
         .orderBy(documents.createdAt);
     },
+    /** A tenant's documents whose searchable vectors are not of `space` (none recorded counts as other). */
+    async documentsOutsideSpaceIn(tenantId: string, space: string, tx: DB = db): Promise<string[]> {
+      const rows = await tx
+        .select({ id: documents.id })
+        .from(documents)
+        .innerJoin(documentVersions, eq(documentVersions.id, documents.activeVersionId))
+        .where(
+          and(eq(documents.tenantId, tenantId), sql`${documentVersions.embeddingSpace} is distinct from ${space}`),
+        );
+      return rows.map((r) => r.id);
+    },
     async activeDocuments(tenantId: string | undefined, tx: DB = db) {
       return tx
         .select({ id: documents.id, tenantId: documents.tenantId })

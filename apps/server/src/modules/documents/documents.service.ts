@@ -7,6 +7,7 @@ import type { Reranker } from "../../infra/rerank/http-reranker";
 import type { SecretBox } from "../../infra/secrets";
 import { type ObjectStorage, StorageError } from "../../infra/storage";
 import { AppError, conflict, forbidden, notFound } from "../../lib/errors";
+import { createTtlCache } from "../../lib/ttl-cache";
 import type { Actor } from "../../plugins/auth";
 import type { AuditRepository } from "../audit/audit.repository";
 import type { RetrievedPassage, Retriever } from "../chats/chat-ports";
@@ -49,6 +50,11 @@ export interface DocumentsServiceDeps {
   rerankCandidates?: number;
   /** A failed rerank (the fused order is used then). */
   onRerankError?: (err: unknown) => void;
+  /**
+   * The embedder's vector space (`embeddingSpace`). Documents whose vectors are of another space
+   * (the model was changed; the worker is re-embedding them) take no part in vector matching.
+   */
+  embeddingSpace?: string;
 }
 
 const docNotFound = () => notFound("document.not_found", "No such document.");
@@ -57,6 +63,14 @@ const docNotFound = () => notFound("document.not_found", "No such document.");
 export function createDocumentsService(deps: DocumentsServiceDeps) {
   const { database, documents: repo } = deps;
   const minSimilarity = deps.minSimilarity ?? 0.3;
+  // Per tenant, the documents whose vectors are of another model, read again every 5 s (a
+  // re-embedding in progress shrinks the set as it goes; almost always it is empty).
+  const outdated = createTtlCache<ReadonlySet<string>>({ ttlMs: 5000 });
+  const outdatedIn = (tenantId: string, tx: DB): Promise<ReadonlySet<string>> => {
+    const space = deps.embeddingSpace;
+    if (!space) return Promise.resolve(new Set());
+    return outdated.get(tenantId, async () => new Set(await repo.documentsOutsideSpaceIn(tenantId, space, tx)));
+  };
 
   async function present(rows: DocumentRow[], tx: DB): Promise<Document[]> {
     const numbers = await repo.versionNumbers(
@@ -108,8 +122,8 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
     }
     const [embedding] = mode === "keyword" ? [undefined] : await deps.embedder.embed([query]);
     return database.scoped({ tenantId: filter.tenantId }, async (tx) => {
-      const vector = embedding ? await deps.retrieval.vectorCandidates(embedding, filter, pool, tx) : [];
-      const keyword =
+      let vector = embedding ? await deps.retrieval.vectorCandidates(embedding, filter, pool, tx) : [];
+      let keyword =
         mode === "vector"
           ? []
           : await deps.retrieval.keywordCandidates(
@@ -118,6 +132,14 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
               pool,
               tx,
             );
+      const stale = embedding ? await outdatedIn(filter.tenantId, tx) : undefined;
+      if (stale?.size) {
+        // Vectors of another model: meaningless against this query's, until re-embedded.
+        vector = vector.filter((c) => !stale.has(c.documentId));
+        keyword = keyword.map(({ similarity, ...c }) =>
+          stale.has(c.documentId) || similarity === undefined ? c : { ...c, similarity },
+        );
+      }
       if (mode === "vector")
         return vector.slice(0, k).map((c, i) => ({ ...c, similarity: c.score, vectorRank: i + 1, keywordRank: null }));
       if (mode === "keyword")
