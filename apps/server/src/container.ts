@@ -235,6 +235,8 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     ? createPgNotifyBus(database.url, (err) => console.warn(`event bus: ${err.message}`))
     : undefined;
   const documentEvents = createDocumentEvents(bus);
+  /** The vector space of the configured embedder: versions of another one are re-embedded. */
+  const space = embeddingSpace(embedder);
   const documents = createDocumentsService({
     database,
     documents: repos.documents,
@@ -249,7 +251,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     requireTenantRole,
     maxUploadBytes: config.UPLOAD_MAX_BYTES,
     englishOnlyEmbeddings: !overrides.embedder && !config.EMBEDDINGS_BASE_URL,
-    embeddingSpace: embeddingSpace(embedder),
+    embeddingSpace: space,
     reranker:
       overrides.reranker ??
       (config.RERANK_URL
@@ -264,7 +266,6 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     rerankCandidates: config.RERANK_CANDIDATES,
     onRerankError: (err) => console.warn(`rerank failed, fused order kept: ${(err as Error).message}`),
   });
-  const space = embeddingSpace(embedder);
   const ingest = createIngestHandler({
     database,
     documents: repos.documents,

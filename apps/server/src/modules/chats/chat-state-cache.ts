@@ -88,8 +88,9 @@ export function createChatStateCache(opts: { historyLimit: number; maxChats?: nu
       const i = e?.history?.findIndex((r) => r.id === row.id) ?? -1;
       if (!e?.history || i < 0) return;
       const next = { id: row.id, role: row.role, content: row.content, status: row.status };
-      chars += next.content.length - (e.history[i]?.content.length ?? 0);
-      e.chars += next.content.length - (e.history[i]?.content.length ?? 0);
+      const grown = next.content.length - (e.history[i]?.content.length ?? 0);
+      chars += grown;
+      e.chars += grown;
       e.history[i] = next;
       trim();
     },

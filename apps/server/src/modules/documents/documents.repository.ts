@@ -211,32 +211,28 @@ export function createDocumentsRepository(db: DB) {
          where c.version_id = ${versionId} and c.chunk_id = i.chunk_id`);
     },
     /**
-     * Records `space` on searchable versions that have none (their vectors predate the record, so
-     * they are taken to be of the current space) and returns the documents whose searchable
-     * version's vectors are of another space.
+     * Records `space` on searchable versions that have none: their vectors predate the record, so
+     * they are taken to be of the current space.
      */
-    async documentsOutsideSpace(space: string, tx: DB = db) {
+    async recordMissingSpace(space: string, tx: DB = db) {
       await tx
         .update(documentVersions)
         .set({ embeddingSpace: space })
         .where(and(sql`${documentVersions.embeddingSpace} is null`, eq(documentVersions.status, "ready")));
+    },
+    /** Documents (of one tenant, or of all) whose searchable vectors are not of `space`. */
+    async documentsOutsideSpace(space: string, tenantId: string | undefined, tx: DB = db) {
       return tx
         .select({ id: documents.id, tenantId: documents.tenantId, space: documentVersions.embeddingSpace })
         .from(documents)
         .innerJoin(documentVersions, eq(documentVersions.id, documents.activeVersionId))
-        .where(sql`${documentVersions.embeddingSpace} is distinct from ${space}`)
-        .orderBy(documents.createdAt);
-    },
-    /** A tenant's documents whose searchable vectors are not of `space` (none recorded counts as other). */
-    async documentsOutsideSpaceIn(tenantId: string, space: string, tx: DB = db): Promise<string[]> {
-      const rows = await tx
-        .select({ id: documents.id })
-        .from(documents)
-        .innerJoin(documentVersions, eq(documentVersions.id, documents.activeVersionId))
         .where(
-          and(eq(documents.tenantId, tenantId), sql`${documentVersions.embeddingSpace} is distinct from ${space}`),
-        );
-      return rows.map((r) => r.id);
+          and(
+            sql`${documentVersions.embeddingSpace} is distinct from ${space}`,
+            tenantId ? eq(documents.tenantId, tenantId) : undefined,
+          ),
+        )
+        .orderBy(documents.createdAt);
     },
     async activeDocuments(tenantId: string | undefined, tx: DB = db) {
       return tx

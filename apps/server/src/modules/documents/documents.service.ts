@@ -69,7 +69,10 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
   const outdatedIn = (tenantId: string, tx: DB): Promise<ReadonlySet<string>> => {
     const space = deps.embeddingSpace;
     if (!space) return Promise.resolve(new Set());
-    return outdated.get(tenantId, async () => new Set(await repo.documentsOutsideSpaceIn(tenantId, space, tx)));
+    return outdated.get(
+      tenantId,
+      async () => new Set((await repo.documentsOutsideSpace(space, tenantId, tx)).map((d) => d.id)),
+    );
   };
 
   async function present(rows: DocumentRow[], tx: DB): Promise<Document[]> {
@@ -512,7 +515,10 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
      * at start; idempotent.
      */
     async reembedOutdated(space: string): Promise<{ documents: number; from: string[] }> {
-      const docs = await database.scoped({ bypass: true }, (tx) => repo.documentsOutsideSpace(space, tx));
+      const docs = await database.scoped({ bypass: true }, async (tx) => {
+        await repo.recordMissingSpace(space, tx);
+        return repo.documentsOutsideSpace(space, undefined, tx);
+      });
       if (docs.length === 0) return { documents: 0, from: [] };
       await enqueueReindex(docs);
       return { documents: docs.length, from: [...new Set(docs.map((d) => d.space ?? "unknown"))] };
