@@ -363,9 +363,12 @@ export function createAssistantsService(deps: AssistantsServiceDeps) {
      * The assistant, merged pipeline and active prompts for a chat in a tenant; throws if not
      * enabled. Cached per tenant and assistant (see `resolveCacheMs`); `tx` must be scoped to the tenant.
      */
-    async resolve(tenantId: string, assistantId: string, tx: DB): Promise<ResolvedAssistant> {
-      if (deps.resolveCacheMs === 0) return load(tenantId, assistantId, tx);
-      return resolved.get(`${tenantId}:${assistantId}`, () => load(tenantId, assistantId, tx));
+    /** Without `tx`, a resolution not cached is read in a transaction of its own, scoped to the tenant. */
+    async resolve(tenantId: string, assistantId: string, tx?: DB): Promise<ResolvedAssistant> {
+      const read = () =>
+        tx ? load(tenantId, assistantId, tx) : database.scoped({ tenantId }, (own) => load(tenantId, assistantId, own));
+      if (deps.resolveCacheMs === 0) return read();
+      return resolved.get(`${tenantId}:${assistantId}`, read);
     },
 
     /** Forgets cached resolutions (tests, and changes made outside this service). */

@@ -127,9 +127,15 @@ export function createChatsRepository(db: DB) {
      * the chat marked as just used (an untitled one gets `title`), and its last `historyLimit`
      * messages before them unless `known` is still the chat's version (`updated_at`). A chat that
      * does not exist or is not the asker's has no outcome; one the asker may not use has
-     * `allowed: false` and nothing written.
+     * `allowed: false` and nothing written. The statement is the function `atrium_chat_send`, which
+     * scopes itself to `tenantId`: call it outside a transaction (it is one on its own: one round trip).
      */
-    async sendToChats(sends: SendInput[], historyLimit: number, tx: DB = db): Promise<Map<string, SendOutcome>> {
+    async sendToChats(
+      tenantId: string,
+      sends: SendInput[],
+      historyLimit: number,
+      tx: DB = db,
+    ): Promise<Map<string, SendOutcome>> {
       const input = sends.map((s, i) => ({
         i,
         chat_id: s.chatId,
@@ -139,50 +145,11 @@ export function createChatsRepository(db: DB) {
         content: s.content,
         title: s.title,
       }));
+      // The statement lives in the function (migration 0013), which scopes itself to the tenant.
       const rows = rowsOf<SendRow>(
-        await tx.execute(sql`
-          with x as (
-            select v.i, v.chat_id, v.content, v.title as new_title, v.known, c.tenant_id, c.user_id, c.assistant_id,
-                   c.title, c.created_at, c.updated_at, c.updated_at::text as version, t.name as tenant_name,
-                   a.name as assistant_name, a.kind as assistant_kind, (v.admin or m.role is not null) as allowed
-              from ${jsonRows(input, sql`i integer, chat_id uuid, user_id uuid, admin boolean, known text, content text, title text`)}
-              join chats c on c.id = v.chat_id and c.user_id = v.user_id
-              join tenants t on t.id = c.tenant_id
-              join assistants a on a.id = c.assistant_id
-              left join memberships m on m.tenant_id = c.tenant_id and m.user_id = c.user_id
-          ),
-          touched as (
-            update chats set title = case when chats.title = '' then x.new_title else chats.title end, updated_at = now()
-              from x
-             where chats.id = x.chat_id and x.allowed
-            returning chats.id, chats.title, chats.updated_at, chats.updated_at::text as version
-          ),
-          inserted as (
-            insert into messages (chat_id, tenant_id, role, content, status)
-            select x.chat_id, x.tenant_id, r.role, case when r.ord = 1 then x.content else '' end,
-                   case when r.ord = 1 then 'done' else 'streaming' end
-              from x cross join (values (1, 'user'), (2, 'assistant')) as r(ord, role)
-             where x.allowed
-             order by x.i, r.ord
-            returning id, chat_id, role, content, status, seq, created_at, updated_at
-          )
-          select 'chat' as part, x.chat_id, null::uuid as id, null::text as role, null::text as content,
-                 null::text as status, null::bigint as seq, x.created_at, coalesce(t.updated_at, x.updated_at) as updated_at,
-                 coalesce(t.version, x.version) as version, x.tenant_id, x.user_id, x.assistant_id,
-                 coalesce(t.title, x.title) as title, x.tenant_name, x.assistant_name, x.assistant_kind, x.allowed
-            from x left join touched t on t.id = x.chat_id
-          union all
-          select 'message', m.chat_id, m.id, m.role, m.content, m.status, m.seq, m.created_at, m.updated_at,
-                 null, null, null, null, null, null, null, null, null
-            from inserted m
-          union all
-          select 'history', x.chat_id, h.id, h.role, h.content, h.status, h.seq, null, null,
-                 null, null, null, null, null, null, null, null, null
-            from x cross join lateral (
-                   select m.id, m.role, m.content, m.status, m.seq from messages m
-                    where m.chat_id = x.chat_id order by m.seq desc limit ${historyLimit}::integer) h
-           where x.allowed and x.known is distinct from x.version
-           order by 1, 7`),
+        await tx.execute(
+          sql`select * from atrium_chat_send(${tenantId}::uuid, ${JSON.stringify(input)}::jsonb, ${historyLimit}::integer)`,
+        ),
       );
       const out = new Map<string, SendOutcome>();
       for (const r of rows) {
@@ -287,9 +254,12 @@ export function createChatsRepository(db: DB) {
     /**
      * Stores the final state of several answers and their request records in ONE statement (the
      * records' INSERT is a data-modifying CTE; the statement text is the same for any batch);
-     * returns each stored answer's new `updated_at` (answers no longer there are missing).
+     * returns each stored answer's new `updated_at` (answers no longer there are missing). The
+     * statement is the function `atrium_chat_finish`, which scopes itself to `tenantId`: call it
+     * outside a transaction (it is one on its own: one round trip).
      */
     async finishAnswers(
+      tenantId: string,
       finals: FinalPatch[],
       records: (typeof requestRecords.$inferInsert)[],
       tx: DB = db,
@@ -329,39 +299,11 @@ export function createChatsRepository(db: DB) {
         status: r.status,
         error_code: r.errorCode,
       }));
+      // The statement lives in the function (migration 0013), which scopes itself to the tenant.
       const rows = rowsOf<{ id: string; updated_at: Date | string }>(
-        await tx.execute(sql`
-          with updated as (
-            update messages m
-               set content = v.content, status = v.status, model = v.model, provider_kind = v.provider_kind,
-                   prompt_versions = v.prompt_versions, usage = v.usage, latency_ms = v.latency_ms,
-                   first_token_ms = v.first_token_ms, error_code = v.error_code, sources = v.sources,
-                   updated_at = now()
-              from ${jsonRows(
-                answers,
-                sql`id uuid, content text, status text, model text, provider_kind text, prompt_versions jsonb,
-                  usage jsonb, latency_ms integer, first_token_ms integer, error_code text, sources jsonb`,
-              )}
-             where m.id = v.id
-            returning m.id, m.updated_at
-          ),
-          recorded as (
-            insert into request_records (tenant_id, user_id, assistant_id, chat_id, message_id, kind, channel, model,
-                   provider_kind, prompt_versions, queue_ms, retrieval_ms, first_token_ms, total_ms, input_tokens,
-                   output_tokens, cost_usd, status, error_code)
-            select v.tenant_id, v.user_id, v.assistant_id, v.chat_id, v.message_id, v.kind, v.channel, v.model,
-                   v.provider_kind, v.prompt_versions, v.queue_ms, v.retrieval_ms, v.first_token_ms, v.total_ms,
-                   coalesce(v.input_tokens, 0), coalesce(v.output_tokens, 0), coalesce(v.cost_usd, 0), v.status,
-                   v.error_code
-              from ${jsonRows(
-                recordRows,
-                sql`tenant_id uuid, user_id uuid, assistant_id uuid, chat_id uuid, message_id uuid, kind text,
-                  channel text, model text, provider_kind text, prompt_versions jsonb, queue_ms integer,
-                  retrieval_ms integer, first_token_ms integer, total_ms integer, input_tokens integer,
-                  output_tokens integer, cost_usd float8, status text, error_code text`,
-              )}
-          )
-          select id, updated_at from updated`),
+        await tx.execute(
+          sql`select * from atrium_chat_finish(${tenantId}::uuid, ${JSON.stringify(answers)}::jsonb, ${JSON.stringify(recordRows)}::jsonb)`,
+        ),
       );
       return new Map(rows.map((r) => [r.id, new Date(r.updated_at)]));
     },

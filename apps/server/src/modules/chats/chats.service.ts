@@ -21,7 +21,8 @@ export interface ChatsServiceDeps {
   database: Pick<Database, "scoped" | "rescope">;
   chats: ChatsRepository;
   tenants: Pick<TenantsRepository, "findById">;
-  resolveAssistant: (tenantId: string, assistantId: string, tx: DB) => Promise<ResolvedAssistant>;
+  /** Without `tx`, reads what is not cached in a transaction of its own. */
+  resolveAssistant: (tenantId: string, assistantId: string, tx?: DB) => Promise<ResolvedAssistant>;
   requireTenantRole: RequireTenantRole;
   models: ModelResolver;
   retriever: Retriever;
@@ -159,14 +160,14 @@ export function createChatsService(deps: ChatsServiceDeps) {
     maxInFlight: deps.finalWritesInFlight ?? 1,
     write: async (items) => {
       const stored = new Map<string, Date>();
-      await inTenantGroups(items, async (tx, group) => {
+      for (const [tenantId, group] of groupBy(items, (i) => i.tenantId)) {
         const updated = await repo.finishAnswers(
+          tenantId,
           group.map((g) => g.patch),
           group.map((g) => g.record),
-          tx,
         );
         for (const [id, at] of updated) stored.set(id, at);
-      });
+      }
       return items.map((i) => {
         const updatedAt = stored.get(i.patch.id);
         return updatedAt ? { ...i.row, ...i.patch, updatedAt } : undefined;
@@ -333,95 +334,87 @@ export function createChatsService(deps: ChatsServiceDeps) {
 
   /**
    * Sends, group-committed: sends that arrive while one batch is being written are written together
-   * in the next transaction, per tenant ONE statement (`sendToChats`: the access check, the question
-   * and the empty answer inserted, the chat touched, and its history unless this process holds it
-   * current). The transaction is scoped to the tenant from its start when this process knows the
-   * chats (`chatState`); chats it does not know are looked up first. A send is answered only after
-   * its batch committed. A send refused by its own checks (not found, busy, assistant disabled)
-   * fails alone; if the batch fails as a whole, every send in it is retried alone.
+   * in the next one: per tenant ONE statement, its own transaction (`sendToChats`: the access check,
+   * the question and the empty answer inserted, the chat touched, and its history unless this
+   * process holds it current; one round trip). Chats this process does not know yet
+   * (`chatState`) are looked up first. A send is answered only after its statement committed. A
+   * send refused by its own checks (not found, busy, assistant disabled) fails alone; if a
+   * statement fails as a whole, every send in the batch is retried alone.
    */
   const sends = createGroupCommit<SendRequest, Prepared | AppError>({
     maxInFlight: deps.sendWritesInFlight ?? 1,
     write: async (items) => {
       const reserved: string[] = [];
-      const unknown = [...new Set(items.filter((i) => !chatState.facts(i.chatId)).map((i) => i.chatId))];
-      const firstTenant = unknown.length === 0 ? chatState.facts(items[0]?.chatId ?? "")?.tenantId : undefined;
       try {
-        const out = await database.scoped(firstTenant ? { tenantId: firstTenant } : { bypass: true }, async (tx) => {
-          const out: (Prepared | AppError)[] = [];
-          for (const facts of await repo.findChatFacts(unknown, tx)) chatState.rememberFacts(facts);
-          const accepted: { index: number; item: SendRequest; facts: ChatFacts }[] = [];
-          for (const [index, item] of items.entries()) {
+        const unknown = [...new Set(items.filter((i) => !chatState.facts(i.chatId)).map((i) => i.chatId))];
+        if (unknown.length > 0) {
+          const found = await database.scoped({ bypass: true }, (tx) => repo.findChatFacts(unknown, tx));
+          for (const facts of found) chatState.rememberFacts(facts);
+        }
+        const out: (Prepared | AppError)[] = [];
+        const accepted: { index: number; item: SendRequest; facts: ChatFacts }[] = [];
+        for (const [index, item] of items.entries()) {
+          try {
+            const facts = chatState.facts(item.chatId);
+            const { actor } = item;
+            if (!facts || facts.userId !== actor.userId || (actor.apiKeyTenantId && actor.apiKeyTenantId !== facts.tenantId))
+              throw chatNotFound();
+            // Checked after ownership, so a stranger's chat id answers "not found" whether busy or not.
+            if (hub.isChatBusy(facts.id) || starting.has(facts.id)) throw chatBusy();
+            starting.add(facts.id);
+            reserved.push(facts.id);
+            accepted.push({ index, item, facts });
+          } catch (err) {
+            out[index] = asAppError(err);
+          }
+        }
+        for (const [tenantId, group] of groupBy(accepted, (a) => a.facts.tenantId)) {
+          const ready: { index: number; item: SendRequest; facts: ChatFacts; resolved: ResolvedAssistant }[] = [];
+          for (const g of group) {
             try {
-              const facts = chatState.facts(item.chatId);
-              const { actor } = item;
-              if (
-                !facts ||
-                facts.userId !== actor.userId ||
-                (actor.apiKeyTenantId && actor.apiKeyTenantId !== facts.tenantId)
-              )
-                throw chatNotFound();
-              // Checked after ownership, so a stranger's chat id answers "not found" whether busy or not.
-              if (hub.isChatBusy(facts.id) || starting.has(facts.id)) throw chatBusy();
-              starting.add(facts.id);
-              reserved.push(facts.id);
-              accepted.push({ index, item, facts });
+              ready.push({ ...g, resolved: await deps.resolveAssistant(tenantId, g.facts.assistantId) });
             } catch (err) {
-              out[index] = asAppError(err);
+              out[g.index] = asAppError(err);
+              starting.delete(g.facts.id);
             }
           }
-          let scopedTo = firstTenant;
-          for (const [tenantId, group] of groupBy(accepted, (a) => a.facts.tenantId)) {
-            // Row-level security for the writes: this tenant only (the policies key on the tenant).
-            if (tenantId !== scopedTo) await database.rescope(tx, { tenantId });
-            scopedTo = tenantId;
-            const ready: { index: number; item: SendRequest; facts: ChatFacts; resolved: ResolvedAssistant }[] = [];
-            for (const g of group) {
-              try {
-                ready.push({ ...g, resolved: await deps.resolveAssistant(tenantId, g.facts.assistantId, tx) });
-              } catch (err) {
-                out[g.index] = asAppError(err);
-                starting.delete(g.facts.id);
-              }
+          if (ready.length === 0) continue;
+          const cached = ready.map((r) => chatState.history(r.facts.id));
+          const outcomes = await repo.sendToChats(
+            tenantId,
+            ready.map((r, k) => ({
+              chatId: r.facts.id,
+              userId: r.item.actor.userId,
+              admin: isInstanceAdmin(r.item.actor),
+              known: cached[k]?.version ?? null,
+              content: r.item.content,
+              title: titleFrom(r.item.content),
+            })),
+            HISTORY_LIMIT,
+          );
+          for (const [k, r] of ready.entries()) {
+            const outcome = outcomes.get(r.facts.id);
+            const [userRow, assistantRow] = outcome?.messages ?? [];
+            if (!outcome?.allowed || !userRow || !assistantRow) {
+              out[r.index] = outcome ? notAMember() : chatNotFound();
+              starting.delete(r.facts.id);
+              continue;
             }
-            if (ready.length === 0) continue;
-            const cached = ready.map((r) => chatState.history(r.facts.id));
-            const outcomes = await repo.sendToChats(
-              ready.map((r, k) => ({
-                chatId: r.facts.id,
-                userId: r.item.actor.userId,
-                admin: isInstanceAdmin(r.item.actor),
-                known: cached[k]?.version ?? null,
-                content: r.item.content,
-                title: titleFrom(r.item.content),
-              })),
-              HISTORY_LIMIT,
-              tx,
-            );
-            for (const [k, r] of ready.entries()) {
-              const outcome = outcomes.get(r.facts.id);
-              const [userRow, assistantRow] = outcome?.messages ?? [];
-              if (!outcome?.allowed || !userRow || !assistantRow) {
-                out[r.index] = outcome ? notAMember() : chatNotFound();
-                starting.delete(r.facts.id);
-                continue;
-              }
-              out[r.index] = {
-                chat: outcome.chat,
-                resolved: r.resolved,
-                userRow,
-                assistantRow,
-                priorRows: outcome.history ?? cached[k]?.rows ?? [],
-                version: outcome.version,
-              };
-            }
+            out[r.index] = {
+              chat: outcome.chat,
+              resolved: r.resolved,
+              userRow,
+              assistantRow,
+              priorRows: outcome.history ?? cached[k]?.rows ?? [],
+              version: outcome.version,
+            };
+            // Committed: the next send to this chat needs no history read.
+            chatState.rememberHistory(outcome.chat, outcome.version, [
+              ...(outcome.history ?? cached[k]?.rows ?? []),
+              userRow,
+              assistantRow,
+            ]);
           }
-          return out;
-        });
-        // Committed: the next send to these chats needs no history read.
-        for (const p of out) {
-          if (p instanceof AppError || !p.userRow || !p.version) continue;
-          chatState.rememberHistory(p.chat, p.version, [...p.priorRows, p.userRow, p.assistantRow]);
         }
         return out;
       } catch (err) {
