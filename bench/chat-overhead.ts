@@ -32,6 +32,7 @@
  *   --src=DIR                    benchmark another copy of apps/server/src (to try a change)
  *   --tag=NAME                   suffix for the result file
  *   --label=TEXT                 what the measured code is (recorded in the result file)
+ *   BENCH_SERVER_NODE_ARGS="…"   extra flags for the server's node process (e.g. --trace-gc)
  */
 import { type ChildProcess, execFileSync, fork } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -81,7 +82,8 @@ interface ServerHandle {
 }
 
 async function startServer(): Promise<ServerHandle> {
-  const execArgv = ["--import", "tsx"];
+  // BENCH_SERVER_NODE_ARGS: extra flags for the server's node (diagnostics, e.g. --trace-gc).
+  const execArgv = ["--import", "tsx", ...(process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [])];
   if (opts.cpuProf) {
     const dir = join(RESULTS, "prof");
     mkdirSync(dir, { recursive: true });

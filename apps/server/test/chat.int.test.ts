@@ -1,7 +1,9 @@
-import { eq, inArray } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rowsOf } from "../src/infra/db/database";
 import { messages } from "../src/infra/db/schema";
 import type { FakeProvider } from "../src/infra/llm/fake.provider";
+import { createChatsRepository } from "../src/modules/chats/chats.repository";
 import { backends } from "./backends";
 import { type Ev, listen, openSocket, readSse, scriptedFake } from "./chat-fixtures";
 import { startTestApp, type TestApp } from "./harness";
@@ -266,6 +268,48 @@ describe.each(backends)("chat on $name", (backend) => {
     ).json();
     const recorded = new Set(records.items.map((r: { messageId: string }) => r.messageId));
     for (const r of results) expect(recorded.has(r.json().assistantMessage.id)).toBe(true);
+  });
+
+  it("the chat statements' functions write only inside the tenant they are given, and leave no scope behind", async () => {
+    const other = await t.createTenant(owner, "Elsewhere Dept");
+    const chat = await newChat();
+    const repo = createChatsRepository(t.container.database.db);
+    const send = (tenantId: string) =>
+      repo.sendToChats(
+        tenantId,
+        [{ chatId: chat.id, userId: alice.id, admin: false, known: null, content: "scoped?", title: "t" }],
+        100,
+      );
+    // Named with another tenant, the chat is invisible (row-level security): no outcome, nothing written.
+    expect((await send(other.id)).size).toBe(0);
+    expect(await messagesOf(chat.id)).toEqual([]);
+    const outcome = (await send(tenant.id)).get(chat.id);
+    expect(outcome?.allowed).toBe(true);
+    const answer = outcome?.messages[1];
+    if (!answer) throw new Error("no answer row");
+    const patch = { ...answer, content: "final", status: "done" as const };
+    const record = {
+      tenantId: tenant.id,
+      userId: alice.id,
+      assistantId: general.id,
+      chatId: chat.id,
+      messageId: answer.id,
+      kind: "chat",
+      channel: "http",
+      status: "done",
+    };
+    expect((await repo.finishAnswers(other.id, [patch], [{ ...record, tenantId: other.id }])).size).toBe(0);
+    expect((await messagesOf(chat.id)).map((m) => m.status)).toEqual(["done", "streaming"]);
+    expect((await repo.finishAnswers(tenant.id, [patch], [record])).size).toBe(1);
+    expect((await messagesOf(chat.id)).map((m) => m.content)).toEqual(["scoped?", "final"]);
+    // Each call was its own transaction: the connection keeps no tenant (PGlite has only one).
+    const [left] = rowsOf<{ tenant: string | null; bypass: string | null }>(
+      await t.container.database.db.execute(
+        sql`select current_setting('app.tenant_id', true) as tenant, current_setting('app.bypass_rls', true) as bypass`,
+      ),
+    );
+    expect(left?.tenant ?? "").toBe("");
+    expect(left?.bypass ?? "").not.toBe("on");
   });
 
   it("concurrent sends to several tenants' chats, new to this process or not, each land in their own tenant", async () => {
