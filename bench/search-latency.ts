@@ -12,7 +12,8 @@
  *
  * Queries: 200 SciFact test claims (20 more as warm-up), each through DocumentsService.search
  * exactly as the API runs it (tenant role check, then hybrid(): vector candidates, keyword
- * candidates, fuseByScore, in one tenant-scoped transaction), with the query vector precomputed so
+ * candidates, fuseByScore; in one tenant-scoped transaction, or on PostgreSQL both candidate
+ * queries at once on one snapshot), with the query vector precomputed so
  * the figure is the database and service part; the local model's own query latency is measured
  * separately. Per-query time inside vectorCandidates / keywordCandidates is recorded too.
  *
