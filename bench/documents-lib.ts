@@ -6,7 +6,16 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import { join, resolve } from "node:path";
 import pg from "pg";
@@ -295,17 +304,24 @@ export async function startBenchServer(
   backend: BackendName,
   opts: { embedder?: Embedder; inMemory?: boolean; poolSize?: number; dataDir?: string } = {},
 ): Promise<BenchServer> {
-  // A given data directory is kept (and reopened when it already holds an instance).
+  // A given data directory is kept (and reopened when it already holds an instance). On Postgres it
+  // holds the name of the bench database, which is then kept too (drop it by hand when done).
   const dataDir = opts.dataDir ?? mkdtempSync(join(os.tmpdir(), "atrium-bench-docs-"));
-  const reopened = opts.dataDir !== undefined && existsSync(join(dataDir, "pgdata"));
+  const keptPg = join(dataDir, "postgres-database-url");
+  const reopened = opts.dataDir !== undefined && existsSync(backend === "postgres" ? keptPg : join(dataDir, "pgdata"));
   let database: Database;
   let dropPg: (() => Promise<void>) | undefined;
   let adminDbUrl: string | undefined;
   if (backend === "postgres") {
-    const fresh = await createFreshPostgresDatabase(ADMIN_URL);
-    adminDbUrl = fresh.url;
-    dropPg = fresh.drop;
-    database = await openDatabase({ databaseUrl: fresh.url, dataDir, poolSize: opts.poolSize ?? 5 });
+    if (reopened) {
+      adminDbUrl = readFileSync(keptPg, "utf8").trim();
+    } else {
+      const fresh = await createFreshPostgresDatabase(ADMIN_URL);
+      adminDbUrl = fresh.url;
+      if (opts.dataDir) writeFileSync(keptPg, fresh.url);
+      else dropPg = fresh.drop;
+    }
+    database = await openDatabase({ databaseUrl: adminDbUrl, dataDir, poolSize: opts.poolSize ?? 5 });
   } else {
     database = await openDatabase({ dataDir, inMemory: opts.inMemory ?? false });
   }

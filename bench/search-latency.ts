@@ -12,7 +12,8 @@
  *
  * Queries: 200 SciFact test claims (20 more as warm-up), each through DocumentsService.search
  * exactly as the API runs it (tenant role check, then hybrid(): vector candidates, keyword
- * candidates, fuseByScore, in one tenant-scoped transaction), with the query vector precomputed so
+ * candidates, fuseByScore; in one tenant-scoped transaction, or on PostgreSQL both candidate
+ * queries at once on one snapshot), with the query vector precomputed so
  * the figure is the database and service part; the local model's own query latency is measured
  * separately. Per-query time inside vectorCandidates / keywordCandidates is recorded too.
  *
@@ -30,14 +31,22 @@
  *   --retrieval=FILE     also measure a scratch copy of retrieval.repository.ts (a proposal)
  *   --json=FILE          results (default bench/results/search-latency-<backend>.json)
  *   --build-memory=768MB maintenance_work_mem for the HNSW build
- *   --data-dir=DIR       embedded: keep the generated database in DIR and reuse it on the next run
- *                        (the load and the HNSW build take ~25 min at 100k chunks); the measurement
- *                        without statistics is skipped then
+ *   --data-dir=DIR       keep the generated database and reuse it on the next run (the load and the
+ *                        HNSW build take ~25 min at 100k chunks on embedded): embedded, in DIR;
+ *                        PostgreSQL, a database whose URL DIR keeps (drop it by hand when done).
+ *                        The measurement without statistics is skipped then
+ *
+ * On PostgreSQL, hybrid search reads its two candidate lists concurrently (Database.scopedConcurrently);
+ * the run also measures the sequential plan (both queries in one transaction, the embedded plan and
+ * the one before) and the current one again, back to back, with the share of equal top k.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createEmbedder } from "../apps/server/src/infra/embeddings";
-import { createDocumentsService } from "../apps/server/src/modules/documents/documents.service";
+import {
+  createDocumentsService,
+  type DocumentsServiceDeps,
+} from "../apps/server/src/modules/documents/documents.service";
 import type { Chunk } from "../apps/server/src/modules/documents/parsing";
 import {
   createRetrievalRepository,
@@ -73,7 +82,7 @@ const k = numberArg(args, "k", 10);
 const retrievalFile = args.get("retrieval");
 const jsonOut = args.get("json") ?? join(RESULTS, `search-latency-${backend}.json`);
 const hnswBuildMemory = args.get("build-memory") ?? "768MB";
-const keptDir = backend === "embedded" ? args.get("data-dir") : undefined;
+const keptDir = args.get("data-dir");
 const CHUNKS_PER_DOC = 50;
 const WARMUP = 20;
 type Mode = "vector" | "keyword" | "hybrid";
@@ -241,20 +250,18 @@ function timedRetrieval(
   };
 }
 
-async function measure(
+/** The documents service as the API wires it, over the given retrieval repository and database. */
+function serviceFor(
   server: BenchServer,
   embedder: CachingEmbedder,
-  tenantId: string,
-  queries: string[],
-  makeRepo: typeof createRetrievalRepository,
-  label: string,
+  retrieval: RetrievalRepository,
+  database: DocumentsServiceDeps["database"] = server.container.database,
 ) {
-  const { container, actor } = server;
-  const times = { vector: [] as number[], keyword: [] as number[] };
-  const service = createDocumentsService({
-    database: container.database,
+  const { container } = server;
+  return createDocumentsService({
+    database,
     documents: container.repos.documents,
-    retrieval: timedRetrieval(makeRepo(container.database.db), times),
+    retrieval,
     tenants: container.repos.tenants,
     storage: container.storage,
     queue: container.queue,
@@ -267,6 +274,20 @@ async function measure(
     // container.ts: true for the built-in local model (what CachingEmbedder runs); ignored by older code.
     ...({ englishOnlyEmbeddings: true } as object),
   });
+}
+
+async function measure(
+  server: BenchServer,
+  embedder: CachingEmbedder,
+  tenantId: string,
+  queries: string[],
+  makeRepo: typeof createRetrievalRepository,
+  label: string,
+  database: DocumentsServiceDeps["database"] = server.container.database,
+) {
+  const { container, actor } = server;
+  const times = { vector: [] as number[], keyword: [] as number[] };
+  const service = serviceFor(server, embedder, timedRetrieval(makeRepo(container.database.db), times), database);
   const out: Record<string, unknown> = {};
   const ranked: Record<string, string[][]> = {};
   const rows: (string | number)[][] = [];
@@ -307,6 +328,58 @@ async function measure(
   console.log(`\n${label}: search latency over ${nQueries} queries, k=${k} (ms; query vector precomputed)`);
   console.log(table(["mode", "p50", "p90", "p99", "mean", "vector query p50", "keyword query p50", "passages"], rows));
   return { figures: out, ranked };
+}
+
+/**
+ * Hybrid search with the candidate queries one after the other (one transaction) and concurrently
+ * (Database.scopedConcurrently), query by query in turns (ABBA), so that a change in machine load
+ * weighs on both alike; also counts the queries whose top k differ (ids and order).
+ */
+async function sequentialVsConcurrent(
+  server: BenchServer,
+  embedder: CachingEmbedder,
+  tenantId: string,
+  queries: string[],
+) {
+  const retrieval = createRetrievalRepository(server.container.database.db);
+  const plans = {
+    sequential: serviceFor(server, embedder, retrieval, { scoped: server.database.scoped }),
+    concurrent: serviceFor(server, embedder, retrieval),
+  };
+  const times = { sequential: [] as number[], concurrent: [] as number[] };
+  let differing = 0;
+  const run = async (plan: keyof typeof plans, q: string) => {
+    const t = performance.now();
+    const res = await plans[plan].search(server.actor, { tenantId, q, k, mode: "hybrid" });
+    times[plan].push(performance.now() - t);
+    return res.items.map((p) => p.chunkId).join();
+  };
+  for (const q of queries.slice(0, WARMUP))
+    for (const plan of ["sequential", "concurrent"] as const) await run(plan, q);
+  times.sequential.length = 0;
+  times.concurrent.length = 0;
+  const measured = queries.slice(WARMUP, WARMUP + nQueries);
+  for (const [i, q] of measured.entries()) {
+    const order = i % 2 ? (["concurrent", "sequential"] as const) : (["sequential", "concurrent"] as const);
+    const [a, b] = [await run(order[0], q), await run(order[1], q)];
+    if (a !== b) differing++;
+  }
+  const figures = { sequential: summarize(times.sequential), concurrent: summarize(times.concurrent), differing };
+  console.log(`\n${server.backend}, hybrid, candidate queries one after the other vs concurrently, in turns (ms):`);
+  console.log(
+    table(
+      ["plan", "p50", "p90", "p99", "mean"],
+      (["sequential", "concurrent"] as const).map((p) => [
+        p,
+        figures[p].p50,
+        figures[p].p90,
+        figures[p].p99,
+        figures[p].mean,
+      ]),
+    ),
+  );
+  console.log(`queries whose top ${k} differ (ids or order): ${differing} of ${measured.length}`);
+  return figures;
 }
 
 /** Per mode, the mean share of one run's top k that another run returns too (any rank). */
@@ -469,6 +542,32 @@ async function main() {
     console.log(
       `\nplans for "${queries[WARMUP]}":\n--- vector\n${(result.plans as Record<string, string>).vector}\n--- keyword\n${(result.plans as Record<string, string>).keyword}\n--- chunks holding any query word (what an OR query would scan): ${(result.plans as Record<string, string>).keywordMatches}`,
     );
+    if (server.database.scopedConcurrently) {
+      // Both candidate queries in one transaction, one after the other (as before; as embedded).
+      const sequential = await measure(
+        server,
+        embedder,
+        target,
+        queries,
+        createRetrievalRepository,
+        `${backend}, candidate queries one after the other`,
+        { scoped: server.database.scoped },
+      );
+      const again = await measure(
+        server,
+        embedder,
+        target,
+        queries,
+        createRetrievalRepository,
+        `${backend}, candidate queries concurrently (again)`,
+      );
+      const sameTopK = overlap(sequential.ranked, current.ranked);
+      console.log(
+        `share of the sequential plan's top ${k} that the concurrent one returns too: ${JSON.stringify(sameTopK)}`,
+      );
+      const inTurns = await sequentialVsConcurrent(server, embedder, target, queries);
+      result.sequential = { figures: sequential.figures, again: again.figures, sameTopK, inTurns };
+    }
     if (retrievalFile) {
       const mod = (await import(resolve(retrievalFile))) as {
         createRetrievalRepository: typeof createRetrievalRepository;

@@ -53,6 +53,17 @@ export interface Database {
    * learns its tenant from a first read (one transaction instead of two).
    */
   rescope(tx: DB, scope: Scope): Promise<void>;
+  /**
+   * PostgreSQL only: runs `first` and `second` at the same time, each in its own scoped read-only
+   * transaction on its own pooled connection, both on ONE snapshot (they see the same committed
+   * state, as one transaction would). `first` starts a round trip earlier: give it the slower
+   * work. When the pool has not two connections free, both run one after the other in `scoped`.
+   */
+  scopedConcurrently?<A, B>(
+    scope: Scope,
+    first: (tx: DB) => Promise<A>,
+    second: (tx: DB) => Promise<B>,
+  ): Promise<[A, B]>;
   /** Raw statements, for health checks and tools. */
   runner: SqlRunner;
   /** True when every migration on disk has been applied. */
@@ -200,6 +211,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     db,
     runner,
     scoped: (scope, fn) => pooledScopedTransaction(pool, scope, fn),
+    scopedConcurrently: (scope, first, second) => pooledSnapshotPair(pool, poolSize, scope, first, second),
     rescope: setScope,
     isMigrated: async () => (await migration.pending(runner)) === 0,
     close: once(() => pool.end()),
@@ -266,15 +278,10 @@ async function pooledScopedTransaction<T>(pool: pg.Pool, scope: Scope, fn: (tx: 
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
-    let tx = boundBuilders.get(client);
-    if (!tx) {
-      tx = drizzlePg({ client: preparingClient(client), schema }) as unknown as DB;
-      boundBuilders.set(client, tx);
-    }
     const lit = (v: string) => client.escapeLiteral(v);
     try {
       await client.query(`begin; ${scopeSettingsSql(scope, lit)}`);
-      const out = await fn(tx);
+      const out = await fn(builderFor(client));
       await client.query("commit");
       return out;
     } catch (err) {
@@ -286,6 +293,74 @@ async function pooledScopedTransaction<T>(pool: pg.Pool, scope: Scope, fn: (tx: 
   } finally {
     // A connection whose rollback failed is in an unknown state: the pool discards it.
     client.release(broken);
+  }
+}
+
+/** The connection's query builder (made once per pooled connection). */
+function builderFor(client: pg.PoolClient): DB {
+  let tx = boundBuilders.get(client);
+  if (!tx) {
+    tx = drizzlePg({ client: preparingClient(client), schema }) as unknown as DB;
+    boundBuilders.set(client, tx);
+  }
+  return tx;
+}
+
+/**
+ * `scopedConcurrently` on PostgreSQL. Two connections, each one REPEATABLE READ, READ ONLY
+ * transaction with the scope settings. The first exports its snapshot in its opening round trip
+ * (`pg_export_snapshot()` beside the settings), the second imports it in its own (SET TRANSACTION
+ * SNAPSHOT before any query), so a re-index committed in between is seen by neither or by both.
+ * Whatever happens, both functions are waited for before either transaction ends: the exporter
+ * stays open until the import is done, and no statement of a function still running can land
+ * outside its transaction or on a released connection. On any failure both roll back.
+ * Holding one connection while waiting for a second could deadlock a busy pool (every search
+ * holding one): when two are not free now, the sequential plan on one connection is used.
+ */
+async function pooledSnapshotPair<A, B>(
+  pool: pg.Pool,
+  max: number,
+  scope: Scope,
+  first: (tx: DB) => Promise<A>,
+  second: (tx: DB) => Promise<B>,
+): Promise<[A, B]> {
+  if (pool.waitingCount > 0 || pool.idleCount + max - pool.totalCount < 2) {
+    return pooledScopedTransaction(pool, scope, async (tx) => [await first(tx), await second(tx)]);
+  }
+  const connected = await Promise.allSettled([pool.connect(), pool.connect()]);
+  const clients = connected.flatMap((c) => (c.status === "fulfilled" ? [c.value] : []));
+  const [a, b] = clients;
+  if (!a || !b) {
+    for (const c of clients) c.release();
+    throw (connected.find((c) => c.status === "rejected") as PromiseRejectedResult).reason;
+  }
+  const lit = (v: string) => a.escapeLiteral(v);
+  const settings = scopeSettingsSql(scope, lit);
+  const begin = "begin isolation level repeatable read, read only";
+  const exported = a
+    .query(`${begin}; ${settings}, pg_export_snapshot() as snapshot`)
+    .then((res) => (res as unknown as pg.QueryResult<{ snapshot: string }>[])[1]?.rows[0]?.snapshot as string);
+  const [x, y] = await Promise.allSettled([
+    exported.then(() => first(builderFor(a))),
+    exported
+      .then((id) => b.query(`${begin}; set transaction snapshot ${lit(id)}; ${settings}`))
+      .then(() => second(builderFor(b))),
+  ]);
+  const ok = x.status === "fulfilled" && y.status === "fulfilled";
+  await Promise.all([endTransaction(a, ok), endTransaction(b, ok)]);
+  if (x.status === "rejected") throw x.reason;
+  if (y.status === "rejected") throw y.reason;
+  return [x.value, y.value];
+}
+
+/** Commits (or rolls back) and releases; a connection whose end failed is discarded by the pool. */
+async function endTransaction(client: pg.PoolClient, commit: boolean): Promise<void> {
+  try {
+    await client.query(commit ? "commit" : "rollback");
+    client.release();
+  } catch (err) {
+    client.release(err as Error);
+    if (commit) throw err;
   }
 }
 

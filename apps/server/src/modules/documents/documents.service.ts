@@ -25,7 +25,7 @@ import { type RerankedPassage, rerankPassages } from "./rerank";
 import type { CandidateFilter, RetrievalRepository } from "./retrieval.repository";
 
 export interface DocumentsServiceDeps {
-  database: Pick<Database, "scoped">;
+  database: Pick<Database, "scoped" | "scopedConcurrently">;
   documents: DocumentsRepository;
   retrieval: RetrievalRepository;
   tenants: Pick<TenantsRepository, "findById">;
@@ -124,31 +124,35 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
       return keywordOnly.length > 0 ? keywordOnly : hybrid(query, filter, k, "vector");
     }
     const [embedding] = mode === "keyword" ? [undefined] : await deps.embedder.embed([query]);
-    return database.scoped({ tenantId: filter.tenantId }, async (tx) => {
-      let vector = embedding ? await deps.retrieval.vectorCandidates(embedding, filter, pool, tx) : [];
-      let keyword =
-        mode === "vector"
-          ? []
-          : await deps.retrieval.keywordCandidates(
-              { query, tsConfig: tsConfigFor(query), embedding },
-              filter,
-              pool,
-              tx,
-            );
-      const stale = embedding ? await outdatedIn(filter.tenantId, tx) : undefined;
-      if (stale?.size) {
-        // Vectors of another model: meaningless against this query's, until re-embedded.
-        vector = vector.filter((c) => !stale.has(c.documentId));
-        keyword = keyword.map(({ similarity, ...c }) =>
-          stale.has(c.documentId) || similarity === undefined ? c : { ...c, similarity },
-        );
-      }
-      if (mode === "vector")
-        return vector.slice(0, k).map((c, i) => ({ ...c, similarity: c.score, vectorRank: i + 1, keywordRank: null }));
-      if (mode === "keyword")
-        return keyword.slice(0, k).map((c, i) => ({ ...c, vectorRank: null, keywordRank: i + 1 }));
-      return fuseByScore(vector, keyword, k);
-    });
+    const vectorPart = async (tx: DB) =>
+      embedding
+        ? {
+            vector: await deps.retrieval.vectorCandidates(embedding, filter, pool, tx),
+            stale: await outdatedIn(filter.tenantId, tx),
+          }
+        : { vector: [], stale: undefined };
+    const keywordPart = async (tx: DB) =>
+      mode === "vector"
+        ? []
+        : deps.retrieval.keywordCandidates({ query, tsConfig: tsConfigFor(query), embedding }, filter, pool, tx);
+    const scope = { tenantId: filter.tenantId };
+    // On PostgreSQL both lists are read at once on two connections, from one snapshot (a re-index
+    // committed meanwhile is seen by both or neither); the keyword query, the slower, starts first.
+    let [{ vector, stale }, keyword] =
+      mode === "hybrid" && database.scopedConcurrently
+        ? await database.scopedConcurrently(scope, keywordPart, vectorPart).then(([kw, v]) => [v, kw] as const)
+        : await database.scoped(scope, async (tx) => [await vectorPart(tx), await keywordPart(tx)] as const);
+    if (stale?.size) {
+      // Vectors of another model: meaningless against this query's, until re-embedded.
+      vector = vector.filter((c) => !stale.has(c.documentId));
+      keyword = keyword.map(({ similarity, ...c }) =>
+        stale.has(c.documentId) || similarity === undefined ? c : { ...c, similarity },
+      );
+    }
+    if (mode === "vector")
+      return vector.slice(0, k).map((c, i) => ({ ...c, similarity: c.score, vectorRank: i + 1, keywordRank: null }));
+    if (mode === "keyword") return keyword.slice(0, k).map((c, i) => ({ ...c, vectorRank: null, keywordRank: i + 1 }));
+    return fuseByScore(vector, keyword, k);
   }
 
   /** hybrid(), then the reranker when one is configured and wanted. */
