@@ -357,7 +357,11 @@ export function createChatsService(deps: ChatsServiceDeps) {
           try {
             const facts = chatState.facts(item.chatId);
             const { actor } = item;
-            if (!facts || facts.userId !== actor.userId || (actor.apiKeyTenantId && actor.apiKeyTenantId !== facts.tenantId))
+            if (
+              !facts ||
+              facts.userId !== actor.userId ||
+              (actor.apiKeyTenantId && actor.apiKeyTenantId !== facts.tenantId)
+            )
               throw chatNotFound();
             // Checked after ownership, so a stranger's chat id answers "not found" whether busy or not.
             if (hub.isChatBusy(facts.id) || starting.has(facts.id)) throw chatBusy();
