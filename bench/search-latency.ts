@@ -29,6 +29,8 @@
  *   --queries=200        measured queries per mode
  *   --k=10               passages per search (the API default; the service asks each list for max(50, 5k))
  *   --retrieval=FILE     also measure a scratch copy of retrieval.repository.ts (a proposal)
+ *   --compare=FILE       a results JSON of an earlier run (the ranked top k are kept in it): prints
+ *                        the share of queries whose top k is the same, e.g. before and after a change
  *   --json=FILE          results (default bench/results/search-latency-<backend>.json)
  *   --build-memory=768MB maintenance_work_mem for the HNSW build
  *   --data-dir=DIR       keep the generated database and reuse it on the next run (the load and the
@@ -80,6 +82,7 @@ const baseWanted = numberArg(args, "base", 0);
 const nQueries = numberArg(args, "queries", 200);
 const k = numberArg(args, "k", 10);
 const retrievalFile = args.get("retrieval");
+const compareFile = args.get("compare");
 const jsonOut = args.get("json") ?? join(RESULTS, `search-latency-${backend}.json`);
 const hnswBuildMemory = args.get("build-memory") ?? "768MB";
 const keptDir = args.get("data-dir");
@@ -383,6 +386,18 @@ async function sequentialVsConcurrent(
 }
 
 /** Per mode, the mean share of one run's top k that another run returns too (any rank). */
+/** Per mode, the share of queries whose top k is identical (ids and order) in both runs. */
+function sameOrder(a: Record<string, string[][]>, b: Record<string, string[][]>) {
+  const out: Record<string, number> = {};
+  for (const mode of Object.keys(a)) {
+    const x = a[mode] ?? [];
+    const y = b[mode] ?? [];
+    const same = x.filter((ids, i) => ids.join(",") === (y[i] ?? []).join(",")).length;
+    out[mode] = round(x.length ? same / x.length : 1, 3);
+  }
+  return out;
+}
+
 function overlap(a: Record<string, string[][]>, b: Record<string, string[][]>) {
   const out: Record<string, number> = {};
   for (const mode of Object.keys(a)) {
@@ -538,6 +553,14 @@ async function main() {
       `${backend}, after ANALYZE`,
     );
     result.server = current.figures;
+    result.ranked = current.ranked;
+    if (compareFile) {
+      const before = JSON.parse(readFileSync(compareFile, "utf8")) as { ranked?: Record<string, string[][]> };
+      if (!before.ranked) throw new Error(`--compare: ${compareFile} has no ranked results (an older run)`);
+      console.log(
+        `top ${k} equal to ${compareFile}'s, same ids in the same order: ${JSON.stringify(sameOrder(current.ranked, before.ranked))}; same ids: ${JSON.stringify(overlap(current.ranked, before.ranked))}`,
+      );
+    }
     result.plans = await explain(server, target, queries[WARMUP] as string, qv, pool);
     console.log(
       `\nplans for "${queries[WARMUP]}":\n--- vector\n${(result.plans as Record<string, string>).vector}\n--- keyword\n${(result.plans as Record<string, string>).keyword}\n--- chunks holding any query word (what an OR query would scan): ${(result.plans as Record<string, string>).keywordMatches}`,

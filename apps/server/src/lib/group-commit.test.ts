@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { createGroupCommit } from "./group-commit";
+import { describe, expect, it, vi } from "vitest";
+import { createGroupCommit, writeEachGroup } from "./group-commit";
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
@@ -61,5 +61,44 @@ describe("createGroupCommit", () => {
     expect(await Promise.all(all)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(peak).toBe(2);
     expect(Math.max(...sizes)).toBe(3);
+  });
+});
+
+describe("writeEachGroup", () => {
+  it("writes a failed group again item by item, so the groups already committed are not written twice", async () => {
+    const committed: string[] = [];
+    const failed: [string, string][] = [];
+    const groups = new Map([
+      ["a", ["a1", "a2"]],
+      ["b", ["b1", "bad", "b2"]],
+      ["c", ["bad-alone"]],
+    ]);
+    await writeEachGroup(
+      groups,
+      async (_key, items) => {
+        if (items.some((i) => i.startsWith("bad"))) throw new Error(`refused ${items.join(",")}`);
+        committed.push(...items);
+      },
+      (item, err) => failed.push([item, (err as Error).message]),
+    );
+    expect(committed).toEqual(["a1", "a2", "b1", "b2"]);
+    expect(failed).toEqual([
+      ["bad", "refused bad"],
+      ["bad-alone", "refused bad-alone"],
+    ]);
+  });
+
+  it("throws when the only group fails: nothing was committed, the committer retries each item", async () => {
+    const onFailed = vi.fn();
+    await expect(
+      writeEachGroup(
+        new Map([["a", [1, 2]]]),
+        async () => {
+          throw new Error("down");
+        },
+        onFailed,
+      ),
+    ).rejects.toThrow("down");
+    expect(onFailed).not.toHaveBeenCalled();
   });
 });

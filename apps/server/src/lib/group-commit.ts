@@ -72,3 +72,37 @@ export function createGroupCommit<I, O>(opts: {
   };
 }
 export type GroupCommit<I, O> = ReturnType<typeof createGroupCommit<I, O>>;
+
+/**
+ * For a group committer's `write` whose batch is not one transaction: writes each group with
+ * `write`, one after the other, each committing on its own (e.g. one statement per tenant). A
+ * group that fails is written again item by item: the groups before it have committed, so the
+ * group committer's retry of the whole batch would store them twice. An item that fails alone gets
+ * `failed`. With a single group its failure is thrown instead: nothing was committed, and the
+ * group committer retries each item alone.
+ */
+export async function writeEachGroup<T>(
+  groups: Map<string, T[]>,
+  write: (key: string, items: T[]) => Promise<void>,
+  failed: (item: T, err: unknown) => void,
+): Promise<void> {
+  for (const [key, group] of groups) {
+    try {
+      await write(key, group);
+    } catch (err) {
+      if (groups.size === 1) throw err;
+      const [only] = group;
+      if (only && group.length === 1) {
+        failed(only, err);
+        continue;
+      }
+      for (const item of group) {
+        try {
+          await write(key, [item]);
+        } catch (e) {
+          failed(item, e);
+        }
+      }
+    }
+  }
+}

@@ -2,7 +2,7 @@ import type { Chat, Message } from "@atrium/contracts";
 import type { Database, DB } from "../../infra/db/database";
 import type { ChatMessage } from "../../infra/llm/llm.types";
 import { AppError, badRequest, conflict, notFound } from "../../lib/errors";
-import { createGroupCommit } from "../../lib/group-commit";
+import { createGroupCommit, writeEachGroup } from "../../lib/group-commit";
 import type { Actor } from "../../plugins/auth";
 import type { ResolvedAssistant } from "../assistants/assistants.service";
 import type { NewRequestRecord } from "../records/records.repository";
@@ -156,21 +156,26 @@ export function createChatsService(deps: ChatsServiceDeps) {
    * flight are stored together in the next transaction (per tenant ONE statement: the messages'
    * UPDATE carrying the request records' INSERT), so the cost per answer falls as load rises.
    */
-  const finals = createGroupCommit<FinalWrite, MessageRow | undefined>({
+  const finals = createGroupCommit<FinalWrite, MessageRow | undefined | Error>({
     maxInFlight: deps.finalWritesInFlight ?? 1,
     write: async (items) => {
       const stored = new Map<string, Date>();
-      for (const [tenantId, group] of groupBy(items, (i) => i.tenantId)) {
-        const updated = await repo.finishAnswers(
-          tenantId,
-          group.map((g) => g.patch),
-          group.map((g) => g.record),
-        );
-        for (const [id, at] of updated) stored.set(id, at);
-      }
+      const failures = new Map<string, Error>();
+      await writeEachGroup(
+        groupBy(items, (i) => i.tenantId),
+        async (tenantId, group) => {
+          const updated = await repo.finishAnswers(
+            tenantId,
+            group.map((g) => g.patch),
+            group.map((g) => g.record),
+          );
+          for (const [id, at] of updated) stored.set(id, at);
+        },
+        (item, err) => failures.set(item.patch.id, err instanceof Error ? err : new Error(String(err))),
+      );
       return items.map((i) => {
         const updatedAt = stored.get(i.patch.id);
-        return updatedAt ? { ...i.row, ...i.patch, updatedAt } : undefined;
+        return failures.get(i.patch.id) ?? (updatedAt ? { ...i.row, ...i.patch, updatedAt } : undefined);
       });
     },
   });
@@ -300,6 +305,10 @@ export function createChatsService(deps: ChatsServiceDeps) {
           channel: p.channel,
         }),
       })
+      .then((stored) => {
+        if (stored instanceof Error) throw stored;
+        return stored;
+      })
       .catch((err) => {
         hub.end(assistantRow.id, endEvent);
         throw err;
@@ -341,7 +350,7 @@ export function createChatsService(deps: ChatsServiceDeps) {
    * send refused by its own checks (not found, busy, assistant disabled) fails alone; if a
    * statement fails as a whole, every send in the batch is retried alone.
    */
-  const sends = createGroupCommit<SendRequest, Prepared | AppError>({
+  const sends = createGroupCommit<SendRequest, Prepared | Error>({
     maxInFlight: deps.sendWritesInFlight ?? 1,
     write: async (items) => {
       const reserved: string[] = [];
@@ -351,7 +360,7 @@ export function createChatsService(deps: ChatsServiceDeps) {
           const found = await database.scoped({ bypass: true }, (tx) => repo.findChatFacts(unknown, tx));
           for (const facts of found) chatState.rememberFacts(facts);
         }
-        const out: (Prepared | AppError)[] = [];
+        const out: (Prepared | Error)[] = [];
         const accepted: { index: number; item: SendRequest; facts: ChatFacts }[] = [];
         for (const [index, item] of items.entries()) {
           try {
@@ -372,21 +381,21 @@ export function createChatsService(deps: ChatsServiceDeps) {
             out[index] = asAppError(err);
           }
         }
-        for (const [tenantId, group] of groupBy(accepted, (a) => a.facts.tenantId)) {
-          const ready: { index: number; item: SendRequest; facts: ChatFacts; resolved: ResolvedAssistant }[] = [];
-          for (const g of group) {
-            try {
-              ready.push({ ...g, resolved: await deps.resolveAssistant(tenantId, g.facts.assistantId) });
-            } catch (err) {
-              out[g.index] = asAppError(err);
-              starting.delete(g.facts.id);
-            }
+        type Ready = { index: number; item: SendRequest; facts: ChatFacts; resolved: ResolvedAssistant };
+        const ready: Ready[] = [];
+        for (const g of accepted) {
+          try {
+            ready.push({ ...g, resolved: await deps.resolveAssistant(g.facts.tenantId, g.facts.assistantId) });
+          } catch (err) {
+            out[g.index] = asAppError(err);
+            starting.delete(g.facts.id);
           }
-          if (ready.length === 0) continue;
-          const cached = ready.map((r) => chatState.history(r.facts.id));
+        }
+        const sendGroup = async (tenantId: string, group: Ready[]) => {
+          const cached = group.map((r) => chatState.history(r.facts.id));
           const outcomes = await repo.sendToChats(
             tenantId,
-            ready.map((r, k) => ({
+            group.map((r, k) => ({
               chatId: r.facts.id,
               userId: r.item.actor.userId,
               admin: isInstanceAdmin(r.item.actor),
@@ -396,7 +405,7 @@ export function createChatsService(deps: ChatsServiceDeps) {
             })),
             HISTORY_LIMIT,
           );
-          for (const [k, r] of ready.entries()) {
+          for (const [k, r] of group.entries()) {
             const outcome = outcomes.get(r.facts.id);
             const [userRow, assistantRow] = outcome?.messages ?? [];
             if (!outcome?.allowed || !userRow || !assistantRow) {
@@ -404,22 +413,28 @@ export function createChatsService(deps: ChatsServiceDeps) {
               starting.delete(r.facts.id);
               continue;
             }
+            const priorRows = outcome.history ?? cached[k]?.rows ?? [];
             out[r.index] = {
               chat: outcome.chat,
               resolved: r.resolved,
               userRow,
               assistantRow,
-              priorRows: outcome.history ?? cached[k]?.rows ?? [],
+              priorRows,
               version: outcome.version,
             };
             // Committed: the next send to this chat needs no history read.
-            chatState.rememberHistory(outcome.chat, outcome.version, [
-              ...(outcome.history ?? cached[k]?.rows ?? []),
-              userRow,
-              assistantRow,
-            ]);
+            chatState.rememberHistory(outcome.chat, outcome.version, [...priorRows, userRow, assistantRow]);
           }
-        }
+        };
+        await writeEachGroup(
+          groupBy(ready, (r) => r.facts.tenantId),
+          sendGroup,
+          (r, err) => {
+            // This send alone fails (the caller gets the error); the other tenants' sends stand.
+            out[r.index] = err instanceof Error ? err : new Error(String(err));
+            starting.delete(r.facts.id);
+          },
+        );
         return out;
       } catch (err) {
         for (const id of reserved) starting.delete(id);
@@ -516,7 +531,7 @@ export function createChatsService(deps: ChatsServiceDeps) {
     async send(actor: Actor, chatId: string, content: string, channel: Channel): Promise<SendResult> {
       const startedAt = now();
       const prepared = await sends.write({ actor, chatId, content });
-      if (prepared instanceof AppError) throw prepared;
+      if (prepared instanceof Error) throw prepared;
       try {
         return launch(actor, prepared, content, channel, startedAt);
       } finally {
