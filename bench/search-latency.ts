@@ -385,34 +385,32 @@ async function sequentialVsConcurrent(
   return figures;
 }
 
-/** Per mode, the mean share of one run's top k that another run returns too (any rank). */
-/** Per mode, the share of queries whose top k is identical (ids and order) in both runs. */
-function sameOrder(a: Record<string, string[][]>, b: Record<string, string[][]>) {
+/** Per mode, the mean over queries of `agree(one run's top k, the other's)`. */
+function agreement(
+  a: Record<string, string[][]>,
+  b: Record<string, string[][]>,
+  agree: (mine: string[], other: string[]) => number,
+) {
   const out: Record<string, number> = {};
   for (const mode of Object.keys(a)) {
     const x = a[mode] ?? [];
     const y = b[mode] ?? [];
-    const same = x.filter((ids, i) => ids.join(",") === (y[i] ?? []).join(",")).length;
-    out[mode] = round(x.length ? same / x.length : 1, 3);
-  }
-  return out;
-}
-
-function overlap(a: Record<string, string[][]>, b: Record<string, string[][]>) {
-  const out: Record<string, number> = {};
-  for (const mode of Object.keys(a)) {
-    const x = a[mode] ?? [];
-    const y = b[mode] ?? [];
-    let sum = 0;
-    for (let i = 0; i < x.length; i++) {
-      const other = new Set(y[i] ?? []);
-      const mine = x[i] ?? [];
-      sum += mine.length ? mine.filter((id) => other.has(id)).length / mine.length : 1;
-    }
+    const sum = x.reduce((n, mine, i) => n + agree(mine, y[i] ?? []), 0);
     out[mode] = round(x.length ? sum / x.length : 1, 3);
   }
   return out;
 }
+
+/** Per mode, the mean share of one run's top k that another run returns too (any rank). */
+const overlap = (a: Record<string, string[][]>, b: Record<string, string[][]>) =>
+  agreement(a, b, (mine, other) => {
+    const theirs = new Set(other);
+    return mine.length ? mine.filter((id) => theirs.has(id)).length / mine.length : 1;
+  });
+
+/** Per mode, the share of queries whose top k is identical (ids and order) in both runs. */
+const sameOrder = (a: Record<string, string[][]>, b: Record<string, string[][]>) =>
+  agreement(a, b, (mine, other) => (mine.join(",") === other.join(",") ? 1 : 0));
 
 /** EXPLAIN ANALYZE of the two candidate queries as the app role runs them, for one query. */
 async function explain(server: BenchServer, tenantId: string, query: string, vector: Float32Array, pool: number) {
