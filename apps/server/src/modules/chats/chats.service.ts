@@ -153,8 +153,9 @@ export function createChatsService(deps: ChatsServiceDeps) {
 
   /**
    * Final writes of finished answers, group-committed: answers that finish while a write is in
-   * flight are stored together in the next transaction (per tenant ONE statement: the messages'
-   * UPDATE carrying the request records' INSERT), so the cost per answer falls as load rises.
+   * flight are stored together in the next batch (per tenant ONE statement, its own transaction:
+   * the messages' UPDATE carrying the request records' INSERT), so the cost per answer falls as
+   * load rises. A tenant's statement that fails is retried answer by answer (`writeEachGroup`).
    */
   const finals = createGroupCommit<FinalWrite, MessageRow | undefined | Error>({
     maxInFlight: deps.finalWritesInFlight ?? 1,
@@ -348,7 +349,7 @@ export function createChatsService(deps: ChatsServiceDeps) {
    * process holds it current; one round trip). Chats this process does not know yet
    * (`chatState`) are looked up first. A send is answered only after its statement committed. A
    * send refused by its own checks (not found, busy, assistant disabled) fails alone; if a
-   * statement fails as a whole, every send in the batch is retried alone.
+   * tenant's statement fails, its sends are retried one by one (`writeEachGroup`).
    */
   const sends = createGroupCommit<SendRequest, Prepared | Error>({
     maxInFlight: deps.sendWritesInFlight ?? 1,
