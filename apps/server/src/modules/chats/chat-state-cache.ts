@@ -18,7 +18,7 @@ interface Entry extends ChatFacts {
 
 /**
  * What this process knows about the chats it recently sent to, so that a send is one statement:
- * the chat's facts (which tenant to scope the transaction to before anything is read) and its
+ * the chat's facts (which tenant to run the send statement for before anything is read) and its
  * recent history (the model's context, otherwise read again on every send).
  *
  * Never trusted blindly: the send statement itself checks the chat, its owner and the membership

@@ -91,7 +91,10 @@ type SendRow = {
   allowed: boolean | null;
 };
 
-/** Chats, messages, marks and reviews. Callers run inside a transaction scoped to the tenant. */
+/**
+ * Chats, messages, marks and reviews. Callers run inside a transaction scoped to the tenant, except
+ * for `sendToChats` and `finishAnswers`, which scope themselves and are called outside one.
+ */
 export function createChatsRepository(db: DB) {
   return {
     async createChat(values: { tenantId: string; userId: string; assistantId: string; title: string }, tx: DB = db) {
