@@ -1,4 +1,5 @@
 import type { Container } from "../container";
+import { maintainTables } from "../infra/db/table-maintenance";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -7,7 +8,9 @@ const HOUR = 60 * MINUTE;
  * The cron role: periodic maintenance. Each task is idempotent, so several cron replicas are safe.
  * - purge refresh tokens expired or revoked over a week ago (hourly);
  * - fail answers still "streaming" whose generation stopped reporting for 2 minutes (a process
- *   died mid-answer), so no message stays stuck in streaming (every minute).
+ *   died mid-answer), so no message stays stuck in streaming (every minute);
+ * - embedded database only: vacuum and analyze the tables that need it, as PostgreSQL's autovacuum
+ *   would (every minute; see infra/db/table-maintenance.ts).
  */
 export async function startCron(container: Container): Promise<() => Promise<void>> {
   const { database, repos } = container;
@@ -23,9 +26,20 @@ export async function startCron(container: Container): Promise<() => Promise<voi
     );
     if (failed.length > 0) console.log(`cron: marked ${failed.length} interrupted answers as failed`);
   };
+  let maintaining = false;
+  const maintain = async () => {
+    if (maintaining) return;
+    maintaining = true;
+    try {
+      for (const r of await maintainTables(database)) console.log(`cron: ${r.statement} took ${r.ms} ms`);
+    } finally {
+      maintaining = false;
+    }
+  };
   const run = (name: string, task: () => Promise<void>) => () =>
     void task().catch((err) => console.error(`cron: ${name} failed`, err));
   const timers = [setInterval(run("purge", purge), HOUR), setInterval(run("sweep", sweep), MINUTE)];
+  if (database.maintain) timers.push(setInterval(run("table maintenance", maintain), MINUTE));
   for (const t of timers) t.unref();
   run("sweep", sweep)();
   return async () => {

@@ -64,6 +64,12 @@ export interface Database {
     first: (tx: DB) => Promise<A>,
     second: (tx: DB) => Promise<B>,
   ): Promise<[A, B]>;
+  /**
+   * Embedded only (PostgreSQL's autovacuum does this by itself): runs a maintenance statement such
+   * as VACUUM or ANALYZE as the database's owner, outside any transaction and alone on the
+   * connection, which is the app role again afterwards even when the statement fails.
+   */
+  maintain?(statement: string): Promise<void>;
   /** Raw statements, for health checks and tools. */
   runner: SqlRunner;
   /** True when every migration on disk has been applied. */
@@ -134,6 +140,15 @@ async function openEmbedded(opts: DatabaseOptions): Promise<Database> {
       // BEGIN and the scope settings travel with the transaction's first statement.
       scoped: (scope, fn) => client.withPrelude(scopeSettingsSql(scope), () => db.transaction((tx) => fn(tx as DB))),
       rescope: setScope,
+      maintain: (statement) =>
+        client.alone(async (simple) => {
+          await simple("RESET ROLE");
+          try {
+            await simple(statement);
+          } finally {
+            await simple(`SET ROLE ${APP_ROLE}`);
+          }
+        }),
       isMigrated: async () => (await migration.pending(runner)) === 0,
       close: once(async () => {
         await pglite.close();

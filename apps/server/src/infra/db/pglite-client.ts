@@ -42,6 +42,12 @@ export interface PgliteQueryClient extends QueryClient {
    * settings) right after BEGIN, in the same exchange as its first statement.
    */
   withPrelude<T>(prelude: string, begin: () => T): T;
+  /**
+   * Runs `fn` with the connection to itself, outside any transaction: nothing else runs on it until
+   * `fn` ends. `simple` sends simple-protocol SQL, each call its own exchange (so VACUUM, which
+   * refuses to run inside a transaction block, can be one of them).
+   */
+  alone<T>(fn: (simple: (text: string) => Promise<void>) => Promise<T>): Promise<T>;
 }
 
 /** Per PGlite instance (one backend session): its prepared statements by SQL text, least recently used first. */
@@ -189,6 +195,14 @@ export function createPgliteClient(pglite: PGlite, opts: { maxStatements?: numbe
       return result;
     },
     exec: (text, options) => pglite.exec(text, options),
+    alone: (fn) =>
+      pglite._runExclusiveTransaction(() =>
+        pglite.runExclusive(() =>
+          fn(async (text) => {
+            await simple(text);
+          }),
+        ),
+      ),
     transaction: (fn) => {
       // Taken synchronously: withPrelude's callback reaches here before it returns.
       const prelude = nextPrelude;

@@ -1,0 +1,117 @@
+/**
+ * Autovacuum for the embedded database. PGlite runs no background workers, so without this its
+ * tables are never vacuumed or analyzed:
+ * - every updated or deleted row stays in the table and its indexes (each chat answer is written
+ *   twice, each re-indexed document replaces its chunks), so tables and indexes only grow;
+ * - planner statistics stay those of the last ANALYZE, and PGlite keeps each prepared statement's
+ *   plan for the connection's life: a plan made while a table was small may scan it whole forever.
+ *   ANALYZE both refreshes the statistics and makes those plans be made again.
+ * - transaction ids are never frozen, and PostgreSQL refuses writes near their wraparound.
+ *
+ * A pass reads each table's counters (pg_stat_user_tables) and applies PostgreSQL's own autovacuum
+ * rules with its default thresholds; the database-wide VACUUM comes when the oldest unfrozen
+ * transaction id is older than `vacuum_freeze_table_age`. Statements run one at a time on the one
+ * connection (each blocks the event loop while it runs: its time is logged). PostgreSQL's
+ * autovacuum does all this itself, so nothing runs there.
+ */
+import type { Database } from "./database";
+
+/** PostgreSQL's autovacuum defaults (postgresql.conf). */
+export const AUTOVACUUM = {
+  vacuumThreshold: 50,
+  vacuumScaleFactor: 0.2,
+  vacuumInsertThreshold: 1000,
+  vacuumInsertScaleFactor: 0.2,
+  analyzeThreshold: 50,
+  analyzeScaleFactor: 0.1,
+  /** vacuum_freeze_table_age: a whole-database VACUUM beyond this transaction id age. */
+  freezeTableAge: 150_000_000,
+};
+
+export interface TableCounters {
+  schema: string;
+  table: string;
+  /** pg_class.reltuples: the row estimate of the last VACUUM or ANALYZE (-1: never). */
+  reltuples: number;
+  live: number;
+  dead: number;
+  modifiedSinceAnalyze: number;
+  insertedSinceVacuum: number;
+}
+
+export interface MaintenanceStep {
+  schema: string;
+  table: string;
+  vacuum: boolean;
+  analyze: boolean;
+}
+
+/** The tables autovacuum would process now, and how. */
+export function tablesDue(tables: TableCounters[], limits = AUTOVACUUM): MaintenanceStep[] {
+  const steps: MaintenanceStep[] = [];
+  for (const t of tables) {
+    const rows = t.reltuples >= 0 ? t.reltuples : t.live;
+    const vacuum =
+      t.dead > limits.vacuumThreshold + limits.vacuumScaleFactor * rows ||
+      t.insertedSinceVacuum > limits.vacuumInsertThreshold + limits.vacuumInsertScaleFactor * rows;
+    const analyze = t.modifiedSinceAnalyze > limits.analyzeThreshold + limits.analyzeScaleFactor * rows;
+    if (vacuum || analyze) steps.push({ schema: t.schema, table: t.table, vacuum, analyze });
+  }
+  return steps;
+}
+
+const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/** The statement for a step: VACUUM (ANALYZE), VACUUM or ANALYZE of one table. */
+export function maintenanceStatement(step: MaintenanceStep): string {
+  const table = `${ident(step.schema)}.${ident(step.table)}`;
+  if (step.vacuum) return step.analyze ? `VACUUM (ANALYZE) ${table}` : `VACUUM ${table}`;
+  return `ANALYZE ${table}`;
+}
+
+export interface MaintenanceRun {
+  statement: string;
+  ms: number;
+}
+
+/**
+ * One pass over the embedded database: every table due, then the whole database when its oldest
+ * transaction id needs freezing. Returns what ran. Does nothing on PostgreSQL.
+ */
+export async function maintainTables(database: Database, limits = AUTOVACUUM): Promise<MaintenanceRun[]> {
+  const { maintain } = database;
+  if (!maintain) return [];
+  // The counters this session has not reported yet are reported when this statement ends.
+  await database.runner.query("select pg_stat_force_next_flush()");
+  const counters = await database.runner.query(
+    `select s.schemaname as schema, s.relname as "table", c.reltuples::float8 as reltuples,
+            s.n_live_tup as live, s.n_dead_tup as dead, s.n_mod_since_analyze as modified,
+            s.n_ins_since_vacuum as inserted
+       from pg_stat_user_tables s join pg_class c on c.oid = s.relid
+      order by s.schemaname, s.relname`,
+  );
+  const steps = tablesDue(
+    counters.map((r) => ({
+      schema: String(r.schema),
+      table: String(r.table),
+      reltuples: Number(r.reltuples),
+      live: Number(r.live),
+      dead: Number(r.dead),
+      modifiedSinceAnalyze: Number(r.modified),
+      insertedSinceVacuum: Number(r.inserted),
+    })),
+    limits,
+  );
+  const statements = steps.map(maintenanceStatement);
+  const [age] = await database.runner.query(
+    "select age(datfrozenxid)::int8 as age from pg_database where datname = current_database()",
+  );
+  if (Number(age?.age ?? 0) > limits.freezeTableAge) statements.push("VACUUM");
+  const runs: MaintenanceRun[] = [];
+  for (const statement of statements) {
+    const t = performance.now();
+    await maintain(statement);
+    runs.push({ statement, ms: Math.round(performance.now() - t) });
+  }
+  return runs;
+}
