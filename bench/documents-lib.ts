@@ -302,8 +302,10 @@ export interface BenchServer {
  */
 export async function startBenchServer(
   backend: BackendName,
-  opts: { embedder?: Embedder; inMemory?: boolean; poolSize?: number; dataDir?: string } = {},
+  opts: { embedder?: Embedder; inMemory?: boolean; poolSize?: number; dataDir?: string; sharedBuffers?: string } = {},
 ): Promise<BenchServer> {
+  // Embedded: the server's page cache (EMBEDDED_SHARED_BUFFERS, default 64MB) unless one is given.
+  const config = testConfig({ ATRIUM_DATA_DIR: "" });
   // A given data directory is kept (and reopened when it already holds an instance). On Postgres it
   // holds the name of the bench database, which is then kept too (drop it by hand when done).
   const dataDir = opts.dataDir ?? mkdtempSync(join(os.tmpdir(), "atrium-bench-docs-"));
@@ -323,7 +325,11 @@ export async function startBenchServer(
     }
     database = await openDatabase({ databaseUrl: adminDbUrl, dataDir, poolSize: opts.poolSize ?? 5 });
   } else {
-    database = await openDatabase({ dataDir, inMemory: opts.inMemory ?? false });
+    database = await openDatabase({
+      dataDir,
+      inMemory: opts.inMemory ?? false,
+      sharedBuffers: opts.sharedBuffers ?? config.EMBEDDED_SHARED_BUFFERS,
+    });
   }
   const container = await buildContainer(testConfig({ ATRIUM_DATA_DIR: dataDir }), {
     database,

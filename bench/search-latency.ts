@@ -33,6 +33,7 @@
  *                        the share of queries whose top k is the same, e.g. before and after a change
  *   --json=FILE          results (default bench/results/search-latency-<backend>.json)
  *   --build-memory=768MB maintenance_work_mem for the HNSW build
+ *   --shared-buffers=64MB  embedded page cache (default: the server's EMBEDDED_SHARED_BUFFERS, 64MB)
  *   --data-dir=DIR       keep the generated database and reuse it on the next run (the load and the
  *                        HNSW build take ~25 min at 100k chunks on embedded): embedded, in DIR;
  *                        PostgreSQL, a database whose URL DIR keeps (drop it by hand when done).
@@ -507,7 +508,11 @@ async function main() {
       `${keptDir} holds ${kept.chunks} + ${kept.others} chunks of ${kept.baseChunks} base ones: use another --data-dir`,
     );
   }
-  const server = await startBenchServer(backend, { embedder, ...(keptDir ? { dataDir: resolve(keptDir) } : {}) });
+  const server = await startBenchServer(backend, {
+    embedder,
+    ...(keptDir ? { dataDir: resolve(keptDir) } : {}),
+    ...(args.get("shared-buffers") ? { sharedBuffers: args.get("shared-buffers") } : {}),
+  });
   const result: Record<string, unknown> = {
     benchmark: "search-latency",
     date: new Date(),
@@ -518,6 +523,11 @@ async function main() {
     baseChunks: base.length,
     k,
   };
+  if (backend === "embedded") {
+    const [row] = await server.database.runner.query("show shared_buffers");
+    result.sharedBuffers = row?.shared_buffers;
+    console.log(`embedded page cache (shared_buffers): ${String(result.sharedBuffers)}`);
+  }
   try {
     const target = kept?.target ?? (await build(server, base, result));
     if (stateFile && !kept) {
