@@ -304,7 +304,7 @@ export async function startBenchServer(
   backend: BackendName,
   opts: { embedder?: Embedder; inMemory?: boolean; poolSize?: number; dataDir?: string; sharedBuffers?: string } = {},
 ): Promise<BenchServer> {
-  // Embedded: the server's page cache (EMBEDDED_SHARED_BUFFERS, default 64MB) unless one is given.
+  // Embedded: the server's page cache (EMBEDDED_SHARED_BUFFERS, default auto) unless one is given.
   const config = testConfig({ ATRIUM_DATA_DIR: "" });
   // A given data directory is kept (and reopened when it already holds an instance). On Postgres it
   // holds the name of the bench database, which is then kept too (drop it by hand when done).

@@ -33,7 +33,8 @@
  *                        the share of queries whose top k is the same, e.g. before and after a change
  *   --json=FILE          results (default bench/results/search-latency-<backend>.json)
  *   --build-memory=768MB maintenance_work_mem for the HNSW build
- *   --shared-buffers=64MB  embedded page cache (default: the server's EMBEDDED_SHARED_BUFFERS, 64MB)
+ *   --shared-buffers=64MB  embedded page cache (default: the server's EMBEDDED_SHARED_BUFFERS, auto:
+ *                        the database's size when it opens, 64MB–512MB; a fresh build runs at 64MB)
  *   --data-dir=DIR       keep the generated database and reuse it on the next run (the load and the
  *                        HNSW build take ~25 min at 100k chunks on embedded): embedded, in DIR;
  *                        PostgreSQL, a database whose URL DIR keeps (drop it by hand when done).

@@ -44,7 +44,9 @@ async function main() {
     const app = await buildApp(container);
     await app.listen({ port: config.PORT, host: config.HOST });
     const where = `http://localhost:${(app.server.address() as { port: number }).port}`;
-    app.log.info(`Atrium ${role} on ${where} (${container.database.kind} database); API docs at ${where}/api/v1/docs`);
+    const { kind, pageCache } = container.database;
+    const database = pageCache ? `${kind} database, page cache ${pageCache}` : `${kind} database`;
+    app.log.info(`Atrium ${role} on ${where} (${database}); API docs at ${where}/api/v1/docs`);
     stops.unshift(() => app.close());
   }
 

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../src/infra/db/database";
+import { type Database, openDatabase } from "../src/infra/db/database";
 import { users } from "../src/infra/db/schema";
 import { backends, createFreshPostgresDatabase } from "./backends";
 import { startTestApp, type TestApp } from "./harness";
@@ -64,6 +64,33 @@ describe("embedded data directory", () => {
       const rows = await second.scoped({ bypass: true }, (tx) => tx.select().from(users));
       expect(rows.map((r) => r.email)).toEqual(["keep@example.com"]);
       await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("sizes its page cache to the database on disk at each start (auto)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "atrium-cache-"));
+    const shown = async (db: Database) => String((await db.runner.query("show shared_buffers"))[0]?.shared_buffers);
+    try {
+      const fresh = await openDatabase({ dataDir: dir, sharedBuffers: "auto" });
+      expect(fresh.pageCache).toBe("64MB");
+      expect(await shown(fresh)).toBe("64MB");
+      await fresh.close();
+      // The database has grown to ~230 MB (a sparse file PostgreSQL ignores stands in for tables).
+      const padding = join(dir, "pgdata", "base", "atrium-test-padding");
+      writeFileSync(padding, "");
+      truncateSync(padding, 200 * 2 ** 20);
+      const grown = await openDatabase({ dataDir: dir, sharedBuffers: "auto" });
+      const mb = Number.parseInt(grown.pageCache ?? "", 10);
+      expect(mb).toBeGreaterThanOrEqual(208);
+      expect(mb).toBeLessThanOrEqual(512);
+      expect(await shown(grown)).toBe(grown.pageCache);
+      await grown.close();
+      // A size given is taken as it is.
+      const fixed = await openDatabase({ dataDir: dir, sharedBuffers: "96MB" });
+      expect(await shown(fixed)).toBe("96MB");
+      await fixed.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

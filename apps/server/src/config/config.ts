@@ -30,9 +30,11 @@ export const ConfigSchema = z.object({
     .describe("Connections per process on PostgreSQL"),
   EMBEDDED_SHARED_BUFFERS: z
     .string()
-    .regex(/^\d+(kB|MB|GB)$/, "a size such as 64MB")
-    .default("64MB")
-    .describe("Page cache of the embedded database, resident in the server's memory (PostgreSQL's default is 128MB)"),
+    .regex(/^(auto|\d+(kB|MB|GB))$/, "auto, or a size such as 256MB")
+    .default("auto")
+    .describe(
+      "Page cache of the embedded database, resident in the server's memory; auto: the database's size at start-up, 64MB to 512MB and at most 1/8 of the memory",
+    ),
   REDIS_URL: z
     .string()
     .optional()

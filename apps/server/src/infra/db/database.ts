@@ -11,6 +11,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
 import { acquireDirLock, type DirLock } from "./dir-lock";
+import { sharedBuffersFor } from "./embedded-page-cache";
 import { APP_ROLE, migrate, type SqlRunner } from "./migrate";
 import { createPgliteClient } from "./pglite-client";
 import * as schema from "./schema";
@@ -78,6 +79,8 @@ export interface Database {
   url?: string;
   /** The PGlite instance in embedded mode (the job queue shares it). */
   pglite?: PGlite;
+  /** Embedded: the page cache (shared_buffers) it was opened with, when one was chosen. */
+  pageCache?: string;
   close(): Promise<void>;
 }
 
@@ -87,7 +90,10 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** Embedded only: keep the database in memory (tests). */
   inMemory?: boolean;
-  /** Embedded only: shared_buffers, which stay resident once touched (PostgreSQL's default: 128MB). */
+  /**
+   * Embedded only: shared_buffers (resident from the start), or `auto`: sized to the database on
+   * disk, 64MB–512MB (embedded-page-cache.ts). Unset: PGlite's own default (128MB).
+   */
   sharedBuffers?: string;
 }
 
@@ -108,9 +114,10 @@ async function openEmbedded(opts: DatabaseOptions): Promise<Database> {
   }
   try {
     if (dataPath && !existsSync(join(dataPath, "PG_VERSION"))) await initdbInChild(dataPath);
+    const sharedBuffers = opts.sharedBuffers && sharedBuffersFor(opts.sharedBuffers, dataPath);
     const pglite = await PGlite.create(dataPath, {
       extensions: { vector },
-      ...(opts.sharedBuffers ? { postgresqlconf: [`shared_buffers=${opts.sharedBuffers}`] } : {}),
+      ...(sharedBuffers ? { postgresqlconf: [`shared_buffers=${sharedBuffers}`] } : {}),
     });
     const runner: SqlRunner = {
       exec: async (text) => {
@@ -136,6 +143,7 @@ async function openEmbedded(opts: DatabaseOptions): Promise<Database> {
       kind: "embedded",
       db,
       pglite,
+      ...(sharedBuffers ? { pageCache: sharedBuffers } : {}),
       runner,
       // BEGIN and the scope settings travel with the transaction's first statement.
       scoped: (scope, fn) => client.withPrelude(scopeSettingsSql(scope), () => db.transaction((tx) => fn(tx as DB))),
