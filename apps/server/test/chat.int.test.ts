@@ -52,6 +52,20 @@ describe.each(backends)("chat on $name", (backend) => {
     expect(res.statusCode).toBe(201);
     return res.json() as { id: string };
   };
+  /** The final write of Alice's answer in `chatId` (general assistant): its patch and request record. */
+  const finalWrite = <A extends { id: string }>(chatId: string, answer: A, content: string) => ({
+    patch: { ...answer, content, status: "done" as const },
+    record: {
+      tenantId: tenant.id,
+      userId: alice.id,
+      assistantId: general.id,
+      chatId,
+      messageId: answer.id,
+      kind: "chat",
+      channel: "http",
+      status: "done",
+    },
+  });
   const messagesOf = async (chatId: string) =>
     (await t.app.inject({ url: `/api/v1/chats/${chatId}/messages`, headers: alice })).json().items as {
       id: string;
@@ -287,17 +301,7 @@ describe.each(backends)("chat on $name", (backend) => {
     expect(outcome?.allowed).toBe(true);
     const answer = outcome?.messages[1];
     if (!answer) throw new Error("no answer row");
-    const patch = { ...answer, content: "final", status: "done" as const };
-    const record = {
-      tenantId: tenant.id,
-      userId: alice.id,
-      assistantId: general.id,
-      chatId: chat.id,
-      messageId: answer.id,
-      kind: "chat",
-      channel: "http",
-      status: "done",
-    };
+    const { patch, record } = finalWrite(chat.id, answer, "final");
     expect((await repo.finishAnswers(other.id, [patch], [{ ...record, tenantId: other.id }])).size).toBe(0);
     expect((await messagesOf(chat.id)).map((m) => m.status)).toEqual(["done", "streaming"]);
     expect((await repo.finishAnswers(tenant.id, [patch], [record])).size).toBe(1);
@@ -331,17 +335,7 @@ describe.each(backends)("chat on $name", (backend) => {
         ).get(chat.id);
         const answer = sent?.messages[1];
         if (!answer) throw new Error("no answer row");
-        const patch = { ...answer, content: "yes", status: "done" as const };
-        const record = {
-          tenantId: tenant.id,
-          userId: alice.id,
-          assistantId: general.id,
-          chatId: chat.id,
-          messageId: answer.id,
-          kind: "chat",
-          channel: "http",
-          status: "done",
-        };
+        const { patch, record } = finalWrite(chat.id, answer, "yes");
         expect((await repo.finishAnswers(tenant.id, [patch], [record])).size).toBe(1);
         return sent;
       };
