@@ -304,11 +304,10 @@ export async function startBenchServer(
   backend: BackendName,
   opts: { embedder?: Embedder; inMemory?: boolean; poolSize?: number; dataDir?: string; sharedBuffers?: string } = {},
 ): Promise<BenchServer> {
-  // Embedded: the server's page cache (EMBEDDED_SHARED_BUFFERS, default auto) unless one is given.
-  const config = testConfig({ ATRIUM_DATA_DIR: "" });
   // A given data directory is kept (and reopened when it already holds an instance). On Postgres it
   // holds the name of the bench database, which is then kept too (drop it by hand when done).
   const dataDir = opts.dataDir ?? mkdtempSync(join(os.tmpdir(), "atrium-bench-docs-"));
+  const config = testConfig({ ATRIUM_DATA_DIR: dataDir });
   const keptPg = join(dataDir, "postgres-database-url");
   const reopened = opts.dataDir !== undefined && existsSync(backend === "postgres" ? keptPg : join(dataDir, "pgdata"));
   let database: Database;
@@ -328,10 +327,11 @@ export async function startBenchServer(
     database = await openDatabase({
       dataDir,
       inMemory: opts.inMemory ?? false,
+      // The server's page cache (EMBEDDED_SHARED_BUFFERS, default auto) unless one is given.
       sharedBuffers: opts.sharedBuffers ?? config.EMBEDDED_SHARED_BUFFERS,
     });
   }
-  const container = await buildContainer(testConfig({ ATRIUM_DATA_DIR: dataDir }), {
+  const container = await buildContainer(config, {
     database,
     hasher: createArgon2Hasher({ memoryCost: 1024, timeCost: 1 }),
     ...(opts.embedder ? { embedder: opts.embedder } : {}),

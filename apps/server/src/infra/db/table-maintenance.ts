@@ -87,7 +87,7 @@ export function maintenanceStatement(step: MaintenanceStep): string {
  * as PostgreSQL's own wraparound failsafe does: the freezing is what cannot wait, and the tables'
  * own passes clean their indexes.
  */
-export const FREEZE_STATEMENT = "VACUUM (INDEX_CLEANUP OFF)";
+const FREEZE_STATEMENT = "VACUUM (INDEX_CLEANUP OFF)";
 
 export interface MaintenanceRun {
   statement: string;
@@ -131,11 +131,23 @@ export async function maintainTables(database: Database, limits = AUTOVACUUM): P
     "select age(datfrozenxid)::int8 as age from pg_database where datname = current_database()",
   );
   if (Number(age?.age ?? 0) > limits.freezeTableAge) statements.push(FREEZE_STATEMENT);
+  return runTimed(maintain, statements);
+}
+
+/** Runs the statements one after the other through `maintain`, timing each; `report` hears of each. */
+async function runTimed(
+  maintain: (statement: string) => Promise<void>,
+  statements: string[],
+  report?: (run: MaintenanceRun | { statement: string; ms?: undefined }) => void,
+): Promise<MaintenanceRun[]> {
   const runs: MaintenanceRun[] = [];
   for (const statement of statements) {
+    report?.({ statement });
     const t = performance.now();
     await maintain(statement);
-    runs.push({ statement, ms: Math.round(performance.now() - t) });
+    const run = { statement, ms: Math.round(performance.now() - t) };
+    report?.(run);
+    runs.push(run);
   }
   return runs;
 }
@@ -163,14 +175,7 @@ export async function rebuildVectorIndex(
     "RESET maintenance_work_mem",
     `VACUUM (ANALYZE) ${table}`,
   ];
-  const runs: MaintenanceRun[] = [];
-  for (const statement of steps) {
-    opts.report(`${statement} …`);
-    const t = performance.now();
-    await maintain(statement);
-    const run = { statement, ms: Math.round(performance.now() - t) };
-    opts.report(`${statement}: done in ${(run.ms / 1000).toFixed(1)} s`);
-    runs.push(run);
-  }
-  return runs;
+  return runTimed(maintain, steps, ({ statement, ms }) =>
+    opts.report(ms === undefined ? `${statement} …` : `${statement}: done in ${(ms / 1000).toFixed(1)} s`),
+  );
 }
