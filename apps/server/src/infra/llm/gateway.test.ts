@@ -52,7 +52,7 @@ const fail = (afterTokens: number, code: LlmError["code"], extra: Partial<NonNul
 
 describe("llm gateway", () => {
   it("streams the provider's tokens and ends with usage, latency and attempts", async () => {
-    const { gateway } = setup({ tokens: ["Hel", "lo", "!"], usage: { inputTokens: 11, outputTokens: 3 } });
+    const { gateway, fake } = setup({ tokens: ["Hel", "lo", "!"], usage: { inputTokens: 11, outputTokens: 3 } });
     const { tokens, done, error } = await collect(gateway.stream(undefined, req()));
     expect(error).toBeUndefined();
     expect(tokens).toEqual(["Hel", "lo", "!"]);
@@ -66,6 +66,8 @@ describe("llm gateway", () => {
     });
     expect(done?.latency.firstTokenMs).not.toBeNull();
     expect(done?.latency.totalMs).toBeGreaterThanOrEqual(done?.latency.firstTokenMs ?? 0);
+    // A finished answer leaves nothing upstream to stop (aborting costs a DOMException per message).
+    expect(fake.calls[0]?.signal?.aborted).toBe(false);
   });
 
   it("retries retryable errors before the first token, with exponential backoff", async () => {

@@ -176,6 +176,8 @@ export function createLlmGateway(opts: LlmGatewayOptions): LlmGateway {
         });
         aborted.catch(() => {});
         let iterator: AsyncIterator<LlmEvent> | undefined;
+        /** The provider finished its answer: nothing upstream is left to stop. */
+        let finished = false;
 
         try {
           iterator = provider.stream({ ...req, signal: attemptCtl.signal })[Symbol.asyncIterator]();
@@ -184,6 +186,7 @@ export function createLlmGateway(opts: LlmGatewayOptions): LlmGateway {
             if (step.done) {
               // A provider that forgot its done event: account for what it sent.
               if (cause) throw new Error("attempt aborted");
+              finished = true;
               yield finish(estimateUsage(req, text), "stop");
               return;
             }
@@ -201,6 +204,7 @@ export function createLlmGateway(opts: LlmGatewayOptions): LlmGateway {
             }
             // The provider saw our abort and ended politely; the cause decides what that means.
             if (cause && cause !== "user") throw new Error("attempt aborted");
+            finished = true;
             yield finish(event.usage, cause === "user" ? "cancelled" : event.finishReason);
             return;
           }
@@ -235,8 +239,9 @@ export function createLlmGateway(opts: LlmGatewayOptions): LlmGateway {
           clearTimeout(firstTokenTimer);
           userSignal?.removeEventListener("abort", onUser);
           deadline.signal.removeEventListener("abort", onDeadline);
-          // Stops the upstream request when we leave early (consumer broke off, timeout, error).
-          attemptCtl.abort();
+          // Stops the upstream request when we leave early (consumer broke off, timeout, error). Not
+          // after a finished answer: an abort builds a DOMException, measurable on every message.
+          if (!finished) attemptCtl.abort();
           iterator?.return?.().catch(() => {});
         }
       }
