@@ -174,7 +174,8 @@ export class CachingEmbedder implements Embedder {
 
   constructor(
     name: string,
-    private readonly opts: { workers?: number; batchSize?: number } = {},
+    /** noModel: texts not in the cache get a zero vector (not cached) and the model never loads. */
+    private readonly opts: { workers?: number; batchSize?: number; noModel?: boolean } = {},
   ) {
     mkdirSync(CACHE_DIR, { recursive: true });
     this.file = join(CACHE_DIR, `${LOCAL_USE_MODEL}-${name}.bin`);
@@ -212,6 +213,10 @@ export class CachingEmbedder implements Embedder {
       }
     }
     this.hits += texts.length - uniqueMissing.length;
+    if (uniqueMissing.length > 0 && this.opts.noModel) {
+      const zero = new Float32Array(LOCAL_USE_DIMENSIONS);
+      return keys.map((k) => this.cache.get(k) ?? zero);
+    }
     if (uniqueMissing.length > 0) {
       this.misses += uniqueMissing.length;
       this.real ??= createLocalUseEmbedder({ workers: this.opts.workers, batchSize: this.opts.batchSize });

@@ -27,7 +27,9 @@
  *   --limit=N                    SciFact: index only the documents relevant to a query plus the first
  *                                N others (faster; figures NOT comparable with published ones)
  *   --split=test|train           SciFact queries; train is for trying changes, test is for reporting
- *   --modes=vector,keyword,hybrid  which search modes
+ *   --modes=vector,keyword,hybrid  which search modes (keyword alone: chunks not in the embeddings
+ *                                cache get zero vectors, so the model never runs; for tuning keyword
+ *                                scoring without embedding a whole corpus first)
  *   --xquad-k=10                 passages per XQuAD search
  *   --workers=2                  embedding workers while filling the cache (the server uses 1 on 2 cores)
  *   --keyword-window=N           tokens of a chunk's keyword window (default: the server's KEYWORD_WINDOW_TOKENS; for tuning)
@@ -102,6 +104,7 @@ const MODES = (args.get("modes") ?? ALL_MODES.join(",")).split(",").map((m) => {
   if (!ALL_MODES.includes(m as Mode)) throw new Error(`--modes: ${m} is not vector, keyword or hybrid`);
   return m as Mode;
 });
+const keywordOnly = MODES.every((m) => m === "keyword");
 const retrievalFile = args.get("retrieval");
 const jsonOut =
   args.get("json") ??
@@ -295,7 +298,7 @@ async function scifact(results: Record<string, unknown>) {
     corpus = corpus.filter((d) => relevant.has(d.id) || others++ < limit);
     console.log(`--limit=${limit}: ${corpus.length} of the corpus documents (all relevant ones kept); not comparable!`);
   }
-  const embedder = new CachingEmbedder("scifact", { workers });
+  const embedder = new CachingEmbedder("scifact", { workers, noModel: keywordOnly });
   const server = await startBenchServer(backend, { embedder });
   try {
     const index = await indexCorpus(server, embedder, "scifact", corpus);
@@ -342,7 +345,7 @@ async function xquad(results: Record<string, unknown>) {
   const files = ["corpus.en.jsonl", "corpus.ru.jsonl", "queries.en.jsonl", "queries.ru.jsonl", "qrels.tsv"];
   if (!haveEvals(files.map((f) => join(dir, f)))) return;
   const qrels = readQrels(join(dir, "qrels.tsv"));
-  const embedder = new CachingEmbedder("xquad", { workers });
+  const embedder = new CachingEmbedder("xquad", { workers, noModel: keywordOnly });
   const server = await startBenchServer(backend, { embedder });
   try {
     const en = await indexCorpus(server, embedder, "xquad-en", readJsonl<CorpusDoc>(join(dir, "corpus.en.jsonl")));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { idf, planKeywordQuery, tsqueryLiteral } from "./bm25";
+import { idf, KEYWORD_CANDIDATE_BUDGET, keywordCandidateBudget, planKeywordQuery, tsqueryLiteral } from "./bm25";
 
 describe("planKeywordQuery", () => {
   it("weighs rare lexemes above common ones", () => {
@@ -38,5 +38,14 @@ describe("planKeywordQuery", () => {
     expect(tsqueryLiteral("o'neil")).toBe("'o''neil'");
     expect(tsqueryLiteral("a|b & !c")).toBe("'a|b & !c'");
     expect(tsqueryLiteral("back\\slash")).toBe("'back\\\\slash'");
+  });
+});
+
+describe("keywordCandidateBudget", () => {
+  it("reads 20 chunks per candidate wanted, at least 1 000 and at most the whole budget", () => {
+    expect(keywordCandidateBudget(50)).toBe(1000); // k = 10, the API default
+    expect(keywordCandidateBudget(75)).toBe(1500);
+    expect(keywordCandidateBudget(500)).toBe(KEYWORD_CANDIDATE_BUDGET); // k = 100, the API maximum
+    expect(keywordCandidateBudget(1)).toBe(1000);
   });
 });

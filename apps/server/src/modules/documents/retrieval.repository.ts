@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import { type DB, rowsOf } from "../../infra/db/database";
-import { BM25, KEYWORD_CANDIDATE_BUDGET, planKeywordQuery } from "./bm25";
+import { BM25, keywordCandidateBudget, planKeywordQuery } from "./bm25";
 
 export interface CandidateFilter {
   tenantId: string;
@@ -111,7 +111,7 @@ export function createRetrievalRepository(db: DB) {
      * Keyword candidates ranked by Okapi BM25 (see docs/ARCHITECTURE.md, "Keyword scoring"). The
      * query's lexemes get their inverse document frequency from the tenant's keyword statistics
      * (one index lookup each). Candidates are the chunks holding the RAREST query lexemes, taken
-     * while their summed chunk counts stay within KEYWORD_CANDIDATE_BUDGET, through the GIN index;
+     * while their summed chunk counts stay within the budget (keywordCandidateBudget), through the GIN index;
      * every query lexeme, common ones too, then counts in the score of those candidates. A chunk
      * holding only common query words could only rank high with many of them, and is skipped:
      * the work per query stays bounded however large the tenant's collection grows. Scoring has
@@ -132,10 +132,12 @@ export function createRetrievalRepository(db: DB) {
             join keyword_stats s on s.tenant_id = ${f.tenantId}
            where k.chunk_count > 0`),
       );
+      const budget = keywordCandidateBudget(limit);
       const plan = planKeywordQuery(
         stats.map((r) => ({ lexeme: r.lexeme, df: Number(r.df) })),
         Number(stats[0]?.n ?? 0),
         Number(stats[0]?.total ?? 0),
+        budget,
       );
       if (!plan) return [];
       const { k1, b } = BM25;
@@ -155,7 +157,7 @@ export function createRetrievalRepository(db: DB) {
             from json_to_recordset(${JSON.stringify(plan.terms.map(({ lexeme, idf }) => ({ lexeme, idf })))}::json) as t(lexeme text, idf float8)
         ),
         hits as materialized (
-          select * from atrium_keyword_hits(${plan.candidateQuery}::tsquery, ${KEYWORD_CANDIDATE_BUDGET}::integer, ${f.documentId ?? null}::uuid)
+          select * from atrium_keyword_hits(${plan.candidateQuery}::tsquery, ${budget}::integer, ${f.documentId ?? null}::uuid)
         ),
         rough as (
           select h.version_id, h.chunk_id, h.document_id, h.tsv, h.term_count,
