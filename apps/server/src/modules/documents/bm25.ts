@@ -15,7 +15,7 @@ export const KEYWORD_CANDIDATE_BUDGET = 2000;
 /**
  * The budget for a search that wants `limit` candidates: 20 per candidate wanted, between 1 000
  * and KEYWORD_CANDIDATE_BUDGET. A search's default 50 candidates (k = 10) read 1 000 chunks: on the
- * 100k-chunk benchmark that took hybrid search p50 from 17.9 to 13.3 ms on the embedded database,
+ * 100k-chunk benchmark that took hybrid search p50 from ~18 to 13–17 ms on the embedded database,
  * while SciFact train lost 0.001 nDCG@10 at k = 10 (docs/BENCHMARKS.md). Larger k keep the full
  * budget: there the smaller one cost 0.024 recall@100.
  */

@@ -111,12 +111,13 @@ export function createRetrievalRepository(db: DB) {
      * Keyword candidates ranked by Okapi BM25 (see docs/ARCHITECTURE.md, "Keyword scoring"). The
      * query's lexemes get their inverse document frequency from the tenant's keyword statistics
      * (one index lookup each). Candidates are the chunks holding the RAREST query lexemes, taken
-     * while their summed chunk counts stay within the budget (keywordCandidateBudget), through the GIN index;
-     * every query lexeme, common ones too, then counts in the score of those candidates. A chunk
-     * holding only common query words could only rank high with many of them, and is skipped:
-     * the work per query stays bounded however large the tenant's collection grows. Scoring has
-     * two stages: all candidates by which query lexemes they hold (an index probe per lexeme, tf
-     * taken as 1), then the best `limit` by full BM25 (term frequencies read from the tsvector).
+     * while their summed chunk counts stay within the budget (keywordCandidateBudget: 1 000 to
+     * 2 000 chunks, by `limit`), through the GIN index; every query lexeme, common ones too, then
+     * counts in the score of those candidates. A chunk holding only common query words could only
+     * rank high with many of them, and is skipped: the work per query stays bounded however large
+     * the tenant's collection grows. Scoring has two stages: all candidates by which query lexemes
+     * they hold (an index probe per lexeme, tf taken as 1), then the best `limit` by full BM25
+     * (term frequencies read from the tsvector).
      */
     async keywordCandidates(
       { query, tsConfig, embedding }: { query: string; tsConfig: string; embedding?: Float32Array | number[] },
