@@ -324,8 +324,10 @@ export async function startBenchServer(
     } else {
       const fresh = await createFreshPostgresDatabase(ADMIN_URL);
       adminDbUrl = fresh.url;
-      if (opts.dataDir) writeFileSync(keptPg, fresh.url);
-      else dropPg = fresh.drop;
+      if (opts.dataDir) {
+        mkdirSync(dataDir, { recursive: true });
+        writeFileSync(keptPg, fresh.url);
+      } else dropPg = fresh.drop;
     }
     database = await openDatabase({ databaseUrl: adminDbUrl, dataDir, poolSize: opts.poolSize ?? 5 });
   } else {
